@@ -1,0 +1,36 @@
+// The seam the trainer drives: a CPU or GPU implementation of data upload, epochs, evaluation and weight read-back.
+package gpumlp.backend;
+
+import gpumlp.data.Dataset;
+import gpumlp.model.Network;
+
+/**
+ * What the trainer needs from a compute device. Shuffling, schedules, metrics and saving live in
+ * the trainer, once; a backend only computes. Implementations keep the weights (and momentum
+ * state) on their device between calls.
+ */
+public interface Backend extends AutoCloseable {
+    /** One line for logs, e.g. "cpu (2 threads)". */
+    String description();
+
+    /** Makes the training set available to {@link #trainEpoch}; called once before training. */
+    void uploadTrainingSet(Dataset train);
+
+    /** Copies host weights to the device and resets the momentum state to zero. */
+    void uploadWeights(Network network);
+
+    /** A host copy of the current weights. */
+    Network readWeights();
+
+    /**
+     * One pass of SGD over the training set in the given order: consecutive runs of
+     * {@code settings.batchSize()} indices form the mini-batches (the last one may be smaller).
+     */
+    EpochStats trainEpoch(int[] order, StepSettings settings, EpochProgress progress);
+
+    /** Loss and predictions of the current weights on a data set (no training). */
+    Evaluation evaluate(Dataset data);
+
+    @Override
+    void close();
+}

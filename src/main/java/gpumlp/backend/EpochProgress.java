@@ -1,0 +1,23 @@
+// Callback through which a backend reports progress inside an epoch, when the listener asks for it.
+package gpumlp.backend;
+
+/**
+ * A backend calls {@link #due()} after each step (it must be cheap) and, only when it returns
+ * true, reads its running totals and calls {@link #update}: a GPU backend copies from the device
+ * only then.
+ */
+public interface EpochProgress {
+    boolean due();
+
+    void update(long samplesDone, double lossSum, long correct);
+
+    EpochProgress NONE = new EpochProgress() {
+        @Override
+        public boolean due() {
+            return false;
+        }
+
+        @Override
+        public void update(long samplesDone, double lossSum, long correct) {}
+    };
+}

@@ -1,0 +1,125 @@
+// `gpu-mlp eval`: loss, accuracy, per-class accuracy and confusion matrix of a model on a data set.
+package gpumlp.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import gpumlp.UserError;
+import gpumlp.backend.Evaluation;
+import gpumlp.cpu.CpuBackend;
+import gpumlp.data.DataDirectory;
+import gpumlp.data.Dataset;
+import gpumlp.model.LoadedModel;
+import gpumlp.model.ModelFile;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Evaluates a trained model on the test (or training) set: loss, accuracy, per-class accuracy, confusion matrix.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE})
+public final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ModelOption model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "Which part of the data set: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    Split split;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate the first N samples only; 0 = all.")
+    int limit;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the text report.")
+    boolean json;
+
+    /** The part of the data directory to evaluate. */
+    enum Split { test, train }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cmd = spec.commandLine();
+        TrainCommand.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
+        TrainCommand.require(cmd, threads == null || threads >= 1, "--threads must be at least 1, got " + threads);
+        LoadedModel loaded = ModelFile.load(model.path);
+        Dataset set = split == Split.test ? DataDirectory.test(data.dir) : DataDirectory.train(data.dir);
+        if (limit > 0) {
+            set = set.limit(limit);
+        }
+        if (set.features() != loaded.network().inputSize()) {
+            throw new UserError("model " + model.path + " takes " + loaded.network().inputSize() + " inputs ("
+                    + loaded.metadata().inputRows() + "x" + loaded.metadata().inputCols() + ") but " + set.name()
+                    + " has " + set.rows() + "x" + set.cols() + " images");
+        }
+        Evaluation ev;
+        try (CpuBackend backend = new CpuBackend(threads != null ? threads : Runtime.getRuntime().availableProcessors())) {
+            backend.uploadWeights(loaded.network());
+            ev = backend.evaluate(set);
+        }
+        PrintWriter out = cmd.getOut();
+        if (json) {
+            out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(set, ev)));
+        } else {
+            printReport(out, loaded, set, ev);
+        }
+        out.flush();
+        return Cli.OK;
+    }
+
+    private Map<String, Object> toMap(Dataset set, Evaluation ev) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.path.toString());
+        m.put("data", set.name());
+        m.put("samples", ev.samples());
+        m.put("loss", ev.meanLoss());
+        m.put("accuracy", ev.accuracy());
+        m.put("correct", ev.correct());
+        m.put("per_class_accuracy", ev.perClassAccuracy());
+        m.put("confusion", ev.confusion());
+        return m;
+    }
+
+    private void printReport(PrintWriter out, LoadedModel loaded, Dataset set, Evaluation ev) {
+        out.printf(Locale.ROOT, "model     %s (%s)%n", model.path, loaded.network().shape());
+        out.printf(Locale.ROOT, "data      %s (%,d samples)%n", set.name(), ev.samples());
+        out.printf(Locale.ROOT, "loss      %.4f%n", ev.meanLoss());
+        out.printf(Locale.ROOT, "accuracy  %.2f%% (%,d of %,d)%n", 100 * ev.accuracy(), ev.correct(), ev.samples());
+        out.println();
+        out.println("per-class accuracy:");
+        double[] perClass = ev.perClassAccuracy();
+        for (int c = 0; c < perClass.length; c++) {
+            out.printf(Locale.ROOT, "  %d  %s%n", c, Double.isNaN(perClass[c]) ? "   -   (no samples)"
+                    : String.format(Locale.ROOT, "%6.2f%%", 100 * perClass[c]));
+        }
+        out.println();
+        out.println("confusion matrix (rows: true class, columns: predicted class):");
+        long[][] m = ev.confusion();
+        StringBuilder header = new StringBuilder("       ");
+        for (int p = 0; p < m.length; p++) {
+            header.append(String.format(Locale.ROOT, "%6d", p));
+        }
+        out.println(header);
+        for (int t = 0; t < m.length; t++) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %3d  ", t));
+            for (long v : m[t]) {
+                row.append(String.format(Locale.ROOT, "%6d", v));
+            }
+            out.println(row);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+// The top-level `gpu-mlp` command: lists the subcommands, prints the version and the exit codes.
+package gpumlp.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "gpu-mlp",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Trains a multilayer perceptron on MNIST or any IDX image/label data set, on the GPU or the CPU.",
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class,
+                picocli.CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE},
+        footer = {"", "Run 'gpu-mlp COMMAND --help' for a command's options."})
+public final class GpuMlpCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval or predict");
+    }
+}

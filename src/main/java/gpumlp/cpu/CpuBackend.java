@@ -1,0 +1,211 @@
+// The CPU implementation of the Backend seam: float32 training and evaluation with CpuOps on host arrays.
+package gpumlp.cpu;
+
+import gpumlp.backend.Backend;
+import gpumlp.backend.EpochProgress;
+import gpumlp.backend.EpochStats;
+import gpumlp.backend.Evaluation;
+import gpumlp.backend.StepSettings;
+import gpumlp.data.Dataset;
+import gpumlp.model.Network;
+
+/**
+ * Trains on host arrays with {@link CpuOps}. A step is: gather the batch, forward through every
+ * layer, softmax + cross-entropy delta, back-propagate all deltas with the old weights, then update
+ * every W(l). Loops are split over rows across {@link Parallel}'s threads; results do not depend on
+ * the thread count.
+ */
+public final class CpuBackend implements Backend {
+    private static final int EVAL_ROWS = 256;
+
+    private final Parallel par;
+    private int[] sizes;              // d(0)..d(L)
+    private float[][][] w;            // w[l-1] = W(l) as (d(l-1)+1) rows of d(l)
+    private float[][][] velocity;     // momentum state, same shapes; allocated on first use
+    private Dataset train;
+
+    // Scratch for a batch of up to `capacity` rows: acts[l] is rows x d(l) for l = 0..L-1 (the input, then
+    // the ReLU outputs), logits is rows x d(L) (it becomes delta(L)), deltas[l] is rows x d(l) for l = 1..L-1.
+    private int capacity;
+    private float[][][] acts;
+    private float[][] logits;
+    private float[][][] deltas;
+
+    public CpuBackend(int threads) {
+        this.par = new Parallel(threads);
+    }
+
+    @Override
+    public String description() {
+        return "cpu (" + par.threads() + (par.threads() == 1 ? " thread)" : " threads)");
+    }
+
+    @Override
+    public void uploadTrainingSet(Dataset train) {
+        this.train = train;
+    }
+
+    @Override
+    public void uploadWeights(Network network) {
+        sizes = network.sizes();
+        w = new float[network.layers()][][];
+        for (int l = 1; l <= network.layers(); l++) {
+            w[l - 1] = CpuOps.toRows(network.weights(l), sizes[l - 1] + 1, sizes[l]);
+        }
+        velocity = null;
+        capacity = 0;
+    }
+
+    @Override
+    public Network readWeights() {
+        requireWeights();
+        Network net = Network.zeros(sizes);
+        for (int l = 1; l <= layers(); l++) {
+            CpuOps.toFlat(w[l - 1], net.weights(l));
+        }
+        return net;
+    }
+
+    @Override
+    public EpochStats trainEpoch(int[] order, StepSettings settings, EpochProgress progress) {
+        requireWeights();
+        if (train == null) {
+            throw new IllegalStateException("uploadTrainingSet must be called before trainEpoch");
+        }
+        if (train.features() != sizes[0]) {
+            throw new IllegalStateException("the network takes " + sizes[0] + " inputs but the data has "
+                    + train.features() + " features");
+        }
+        if (settings.momentum() > 0f && velocity == null) {
+            velocity = new float[layers()][][];
+            for (int l = 1; l <= layers(); l++) {
+                velocity[l - 1] = new float[sizes[l - 1] + 1][sizes[l]];
+            }
+        }
+        ensureCapacity(settings.batchSize());
+        double lossSum = 0;
+        long correct = 0;
+        int n = order.length;
+        for (int start = 0; start < n; start += settings.batchSize()) {
+            int rows = Math.min(settings.batchSize(), n - start);
+            CpuOps.gatherBatch(train.images(), sizes[0], order, start, rows, acts[0]);
+            forward(rows);
+            CpuOps.LossAndCorrect lc = CpuOps.softmaxXent(logits, rows, outputs(), train.labels(), order, start);
+            backward(rows);
+            update(rows, settings);
+            lossSum += lc.loss();
+            correct += lc.correct();
+            if (progress.due()) {
+                progress.update(start + rows, lossSum, correct);
+            }
+        }
+        return new EpochStats(n, lossSum, correct);
+    }
+
+    @Override
+    public Evaluation evaluate(Dataset data) {
+        requireWeights();
+        int n = data.count();
+        int[] predicted = new int[n];
+        double lossSum = 0;
+        ensureCapacity(Math.min(EVAL_ROWS, n));
+        for (int start = 0; start < n; start += capacity) {
+            int rows = Math.min(capacity, n - start);
+            CpuOps.gatherBatch(data.images(), sizes[0], null, start, rows, acts[0]);
+            forward(rows);
+            for (int r = 0; r < rows; r++) {
+                predicted[start + r] = CpuOps.argmax(logits[r], outputs());
+            }
+            lossSum += CpuOps.softmaxXent(logits, rows, outputs(), data.labels(), null, start).loss();
+        }
+        return new Evaluation(lossSum, predicted, data.labels().clone(), outputs());
+    }
+
+    /** Output probabilities for {@code count} images (count x d(0) uint8, row-major); returns count x d(L), row-major. */
+    public float[] probabilities(byte[] images, int count) {
+        requireWeights();
+        float[] out = new float[count * outputs()];
+        ensureCapacity(Math.min(EVAL_ROWS, Math.max(1, count)));
+        for (int start = 0; start < count; start += capacity) {
+            int rows = Math.min(capacity, count - start);
+            CpuOps.gatherBatch(images, sizes[0], null, start, rows, acts[0]);
+            forward(rows);
+            CpuOps.softmax(logits, rows, outputs());
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(logits[r], 0, out, (start + r) * outputs(), outputs());
+            }
+        }
+        return out;
+    }
+
+    /** acts[0] holds the input; fills acts[1..L-1] (ReLU) and the logits. */
+    private void forward(int rows) {
+        int L = layers();
+        for (int l = 1; l <= L; l++) {
+            float[][] out = l < L ? acts[l] : logits;
+            CpuOps.linearForward(acts[l - 1], rows, sizes[l - 1], w[l - 1], sizes[l], out, par);
+            if (l < L) {
+                CpuOps.reluForward(out, rows, sizes[l]);
+            }
+        }
+    }
+
+    /** logits already hold delta(L); computes delta(L-1)..delta(1) with the weights before the update. */
+    private void backward(int rows) {
+        for (int l = layers(); l >= 2; l--) {
+            CpuOps.linearBackward(delta(l), rows, sizes[l], w[l - 1], sizes[l - 1], deltas[l - 1], par);
+            CpuOps.reluBackward(deltas[l - 1], acts[l - 1], rows, sizes[l - 1]);
+        }
+    }
+
+    private void update(int rows, StepSettings s) {
+        for (int l = 1; l <= layers(); l++) {
+            if (rows == 1 && s.momentum() == 0f) {
+                CpuOps.outerProductUpdate(w[l - 1], acts[l - 1][0], sizes[l - 1], delta(l)[0], sizes[l], s.learningRate());
+            } else {
+                CpuOps.sgdUpdate(w[l - 1], velocity == null ? null : velocity[l - 1], s.momentum(), s.learningRate(),
+                        acts[l - 1], rows, sizes[l - 1], delta(l), sizes[l], par);
+            }
+        }
+    }
+
+    private float[][] delta(int l) {
+        return l == layers() ? logits : deltas[l];
+    }
+
+    private int layers() {
+        return sizes.length - 1;
+    }
+
+    private int outputs() {
+        return sizes[sizes.length - 1];
+    }
+
+    private void ensureCapacity(int rows) {
+        if (rows <= capacity) {
+            return;
+        }
+        int L = layers();
+        acts = new float[L][][];
+        deltas = new float[L][][];
+        for (int l = 0; l < L; l++) {
+            acts[l] = new float[rows][sizes[l]];
+            if (l >= 1) {
+                deltas[l] = new float[rows][sizes[l]];
+            }
+        }
+        logits = new float[rows][outputs()];
+        capacity = rows;
+    }
+
+    private void requireWeights() {
+        if (w == null) {
+            throw new IllegalStateException("uploadWeights must be called first");
+        }
+    }
+
+    @Override
+    public void close() {
+        par.close();
+    }
+}

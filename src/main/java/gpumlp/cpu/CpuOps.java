@@ -1,0 +1,252 @@
+// The float32 operations of one training step on the CPU; each has a CUDA twin of the same name (kernels/*.cu or cuBLAS).
+package gpumlp.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Float32 building blocks of the forward and backward pass, shared by training, evaluation and
+ * prediction. Matrices are arrays of rows: {@code x[r]} is sample r of a batch, {@code w[i]} is row
+ * i of W(l), a (d(l-1)+1) x d(l) matrix whose row 0 multiplies the bias unit x0 = 1. Activation
+ * rows hold the units 1..d only (x[r][i-1] is x_i); the constant x0 = 1 is implied, so
+ * s_j = w[0][j] + sum_{i>=1} x_i w[i][j] is exactly sum_{i=0..d} w_ij x_i of DEVELOPERS.md.
+ * (Rows start at offset 0 so that HotSpot vectorises the inner loops.)
+ *
+ * <p>Names follow the CUDA side: {@code gatherBatch} = gather_batch, {@code reluForward} =
+ * relu_forward, {@code reluBackward} = relu_backward, {@code softmaxXent} = softmax_xent,
+ * {@code outerProductUpdate} = outer_product_update, {@code momentumUpdate} = momentum_update;
+ * {@code linearForward}, {@code linearBackward} and {@code sgdUpdate} are the cuBLAS SGEMM calls.
+ *
+ * <p>Zero inputs are skipped in the sums (MNIST pixels are ~80 % zero, hidden units ~50 %): adding
+ * x*w with x = 0 leaves a finite sum unchanged, so skipping is exact and the result equals the
+ * dense sum taken in the same order (up to the sign of a zero, which no later step can see).
+ */
+public final class CpuOps {
+    private CpuOps() {}
+
+    /** Rows per task below which a loop is not split across threads (a hand-over costs microseconds). */
+    private static final int MIN_ROWS_PER_TASK = 8;
+
+    /**
+     * gather_batch: x[r][f] = pixel f of sample order[start + r], divided by 255, for r in [0, rows).
+     * images: n x features uint8, row-major; order null means the identity (samples start, start+1, ...).
+     */
+    public static void gatherBatch(byte[] images, int features, int[] order, int start, int rows, float[][] x) {
+        for (int r = 0; r < rows; r++) {
+            int src = (order == null ? start + r : order[start + r]) * features;
+            float[] xr = x[r];
+            for (int f = 0; f < features; f++) {
+                xr[f] = (images[src + f] & 0xFF) / 255f;
+            }
+        }
+    }
+
+    /**
+     * S = [1 X] W for rows [0, rows): s[r][j] = w[0][j] + sum_{i=1..dIn} x[r][i-1] w[i][j], summed in order of i.
+     * x: rows x dIn; w: (dIn+1) x dOut; s: rows x dOut.
+     */
+    public static void linearForward(float[][] x, int rows, int dIn, float[][] w, int dOut, float[][] s, Parallel par) {
+        par.forRange(rows, MIN_ROWS_PER_TASK, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                float[] xr = x[r];
+                float[] sr = s[r];
+                System.arraycopy(w[0], 0, sr, 0, dOut); // x0 = 1 times the bias row
+                for (int i = 1; i <= dIn; i++) {
+                    float a = xr[i - 1];
+                    if (a != 0f) {
+                        float[] wi = w[i];
+                        for (int j = 0; j < dOut; j++) {
+                            sr[j] += a * wi[j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** relu_forward, in place: x = max(0, s) on rows x d. */
+    public static void reluForward(float[][] s, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            float[] sr = s[r];
+            for (int j = 0; j < d; j++) {
+                sr[j] = sr[j] > 0f ? sr[j] : 0f;
+            }
+        }
+    }
+
+    /**
+     * softmax_xent: turns logits into the output delta x(L) - y in place and returns the summed
+     * cross-entropy and the number of correct predictions (argmax, first index on ties).
+     * z: rows x classes logits, overwritten with the delta; row r has label labels[order[start + r]]
+     * (labels[start + r] when order is null). The loss is ln(sum_j exp(z_j - max)) - (z_y - max),
+     * the same value as -ln x_y(L) but finite even when x_y underflows to 0.
+     */
+    public static LossAndCorrect softmaxXent(float[][] z, int rows, int classes, byte[] labels, int[] order, int start) {
+        double loss = 0;
+        int correct = 0;
+        for (int r = 0; r < rows; r++) {
+            float[] zr = z[r];
+            int y = labels[order == null ? start + r : order[start + r]];
+            int argmax = argmax(zr, classes);
+            float max = zr[argmax];
+            float zy = zr[y];
+            float sum = expShifted(zr, classes, max);
+            loss += StrictMath.log(sum) - (zy - max);
+            for (int j = 0; j < classes; j++) {
+                zr[j] = zr[j] / sum - (j == y ? 1f : 0f);
+            }
+            if (argmax == y) {
+                correct++;
+            }
+        }
+        return new LossAndCorrect(loss, correct);
+    }
+
+    /** Softmax of each row in place (probabilities for prediction). z: rows x classes. */
+    public static void softmax(float[][] z, int rows, int classes) {
+        for (int r = 0; r < rows; r++) {
+            float[] zr = z[r];
+            float sum = expShifted(zr, classes, zr[argmax(zr, classes)]);
+            for (int j = 0; j < classes; j++) {
+                zr[j] = zr[j] / sum;
+            }
+        }
+    }
+
+    /** z[j] = exp(z[j] - max) in place for j < n; returns the sum. max is the row maximum, so nothing overflows. */
+    private static float expShifted(float[] z, int n, float max) {
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            float e = (float) StrictMath.exp(z[j] - max);
+            z[j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /** Index of the largest of z[0 .. n), the first one on ties. */
+    public static int argmax(float[] z, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (z[j] > z[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Back-propagates through W(l) without its bias row: dPrev[r][i] = sum_j w[i+1][j] delta[r][j].
+     * delta: rows x dOut; w: (dPrev+1) x dOut; dPrev: rows x dPrevUnits. The ReLU derivative is
+     * applied afterwards by {@link #reluBackward}.
+     */
+    public static void linearBackward(float[][] delta, int rows, int dOut, float[][] w, int dPrevUnits,
+                                      float[][] dPrev, Parallel par) {
+        par.forRange(rows, MIN_ROWS_PER_TASK, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                float[] dr = delta[r];
+                float[] pr = dPrev[r];
+                for (int i = 0; i < dPrevUnits; i++) {
+                    float[] wi = w[i + 1];
+                    float sum = 0f;
+                    for (int j = 0; j < dOut; j++) {
+                        sum += wi[j] * dr[j];
+                    }
+                    pr[i] = sum;
+                }
+            }
+        });
+    }
+
+    /**
+     * relu_backward: delta[r][i] = g'(s[r][i]) * delta[r][i] with g'(s) = 1 if s > 0 else 0, read from
+     * the layer's activations (x = max(0, s) > 0 exactly when s > 0). delta, x: rows x d.
+     */
+    public static void reluBackward(float[][] delta, float[][] x, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            float[] dr = delta[r];
+            float[] xr = x[r];
+            for (int i = 0; i < d; i++) {
+                dr[i] = xr[i] > 0f ? dr[i] : 0f;
+            }
+        }
+    }
+
+    /**
+     * Mini-batch SGD with the sum of the per-sample outer products G = [1 X]^T Delta:
+     * W -= (eta / rows) G, or with momentum mu > 0: V = mu V + G / rows; W -= eta V.
+     * x: rows x dIn; delta: rows x dOut; w, v: (dIn+1) x dOut (v unused when mu = 0).
+     */
+    public static void sgdUpdate(float[][] w, float[][] v, float mu, float eta, float[][] x, int rows, int dIn,
+                                 float[][] delta, int dOut, Parallel par) {
+        float scale = eta / rows;
+        float invRows = 1f / rows;
+        par.forRange(dIn + 1, MIN_ROWS_PER_TASK, (from, to) -> {
+            float[] g = new float[dOut]; // row i of G
+            for (int i = from; i < to; i++) {
+                Arrays.fill(g, 0f);
+                for (int r = 0; r < rows; r++) {
+                    float a = i == 0 ? 1f : x[r][i - 1];
+                    if (a != 0f) {
+                        float[] dr = delta[r];
+                        for (int j = 0; j < dOut; j++) {
+                            g[j] += a * dr[j];
+                        }
+                    }
+                }
+                float[] wi = w[i];
+                if (mu == 0f) {
+                    for (int j = 0; j < dOut; j++) {
+                        wi[j] -= scale * g[j];
+                    }
+                } else {
+                    momentumUpdate(wi, v[i], dOut, mu, eta, g, invRows);
+                }
+            }
+        });
+    }
+
+    /** momentum_update for one row of W: v = mu v + gScale g; w -= eta v. w, v, g: n values. */
+    public static void momentumUpdate(float[] w, float[] v, int n, float mu, float eta, float[] g, float gScale) {
+        for (int j = 0; j < n; j++) {
+            v[j] = mu * v[j] + gScale * g[j];
+            w[j] -= eta * v[j];
+        }
+    }
+
+    /**
+     * outer_product_update, per-sample SGD (a batch of one, no momentum): W -= eta * [1 x] delta^T,
+     * i.e. w[i][j] -= (eta * x_i) * delta[j] with x_0 = 1 (the bias row is included).
+     * x: dIn values (x_1..x_dIn); delta: dOut values; w: (dIn+1) x dOut.
+     */
+    public static void outerProductUpdate(float[][] w, float[] x, int dIn, float[] delta, int dOut, float eta) {
+        for (int i = 0; i <= dIn; i++) {
+            float a = eta * (i == 0 ? 1f : x[i - 1]);
+            if (a != 0f) {
+                float[] wi = w[i];
+                for (int j = 0; j < dOut; j++) {
+                    wi[j] -= a * delta[j];
+                }
+            }
+        }
+    }
+
+    /** Copies a row-major (rows x cols) matrix into an array of rows. */
+    public static float[][] toRows(float[] flat, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(flat, i * cols, m[i], 0, cols);
+        }
+        return m;
+    }
+
+    /** Copies an array of rows back into a row-major matrix. */
+    public static void toFlat(float[][] rowsOf, float[] flat) {
+        int cols = rowsOf.length == 0 ? 0 : rowsOf[0].length;
+        for (int i = 0; i < rowsOf.length; i++) {
+            System.arraycopy(rowsOf[i], 0, flat, i * cols, cols);
+        }
+    }
+
+    /** Summed loss and correct count of a batch. */
+    public record LossAndCorrect(double loss, int correct) {}
+}

@@ -1,0 +1,58 @@
+// Finds the MNIST-style train/test IDX files in a directory (raw or .gz, "-idx3-" or ".idx3-" spelling) and loads them.
+package gpumlp.data;
+
+import gpumlp.UserError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+public final class DataDirectory {
+    private DataDirectory() {}
+
+    /** The training set: train-images-idx3-ubyte + train-labels-idx1-ubyte. */
+    public static Dataset train(Path dir) {
+        return load(dir, "train", "train");
+    }
+
+    /** The test set: t10k-images-idx3-ubyte + t10k-labels-idx1-ubyte. */
+    public static Dataset test(Path dir) {
+        return load(dir, "t10k", "test");
+    }
+
+    private static Dataset load(Path dir, String prefix, String role) {
+        if (!Files.isDirectory(dir)) {
+            String problem = Files.exists(dir) ? " is not a directory" : " does not exist";
+            throw new UserError("data directory " + dir + problem + ": run data/fetch-mnist.sh to download MNIST,"
+                    + " or pass --data DIR with the four IDX files");
+        }
+        Path images = find(dir, prefix + "-images", "idx3-ubyte", role + " images");
+        Path labels = find(dir, prefix + "-labels", "idx1-ubyte", role + " labels");
+        Path base = dir.toAbsolutePath().normalize().getFileName(); // null only for a file-system root
+        return IdxDataset.load(images, labels, (base == null ? dir.toString() : base.toString()) + " " + role);
+    }
+
+    /** Candidate names for one file, standard spelling first. */
+    static List<String> candidates(String stem, String suffix) {
+        List<String> names = new ArrayList<>();
+        for (String sep : new String[] {"-", "."}) {
+            String base = stem + sep + suffix;
+            names.add(base);
+            names.add(base + ".gz");
+        }
+        return names;
+    }
+
+    private static Path find(Path dir, String stem, String suffix, String what) {
+        List<String> names = candidates(stem, suffix);
+        for (String n : names) {
+            Path p = dir.resolve(n);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new UserError("data directory " + dir + " has no " + what + " file: expected " + names.get(0)
+                + " (tried " + String.join(", ", names) + "); run data/fetch-mnist.sh or add the file");
+    }
+}

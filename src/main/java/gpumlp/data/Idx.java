@@ -1,0 +1,203 @@
+// Reads one IDX file (raw or gzip-compressed, detected by magic bytes) of unsigned bytes, with strict format checks.
+package gpumlp.data;
+
+import gpumlp.UserError;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+public final class Idx {
+    /** The only element type supported: unsigned byte. */
+    public static final int TYPE_UBYTE = 0x08;
+    public static final int MAX_DIMS = 4;
+    /** Largest data section we can hold in one Java array. */
+    public static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 8;
+
+    /**
+     * One IDX array: {@code dims} as in the header (dims[0] is usually the sample count), {@code data} the
+     * product(dims) unsigned bytes in row-major order, {@code sha256} the lowercase hex SHA-256 of the whole
+     * decompressed file (header included).
+     */
+    public record Array(int[] dims, byte[] data, String sha256) {
+        public int ndims() { return dims.length; }
+
+        @Override
+        public String toString() {
+            return "Idx.Array" + Arrays.toString(dims) + " sha256=" + sha256;
+        }
+    }
+
+    private Idx() {}
+
+    /** Reads and validates {@code file}; throws IdxFormatException (a UserError) naming the file on any problem. */
+    public static Array read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new UserError(file + ": is a directory, expected an IDX file");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": file does not exist");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (size == 0) {
+            throw new IdxFormatException(file + ": file is empty, expected an IDX file (raw or gzip-compressed)");
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            boolean gzip = startsWithGzipMagic(raw);
+            return gzip ? readGzip(file, raw) : parse(file, raw, false, size);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": file does not exist");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Array readGzip(Path file, InputStream raw) throws IOException {
+        try {
+            return parse(file, new GZIPInputStream(raw, 1 << 16), true, -1);
+        } catch (EOFException e) {
+            throw new IdxFormatException(file + ": gzip data is truncated (unexpected end of compressed stream);"
+                    + " download or decompress the file again", e);
+        } catch (ZipException e) {
+            throw new IdxFormatException(file + ": not valid gzip data (" + e.getMessage() + ");"
+                    + " the file starts like gzip (1f 8b) but is corrupt", e);
+        }
+    }
+
+    private static boolean startsWithGzipMagic(InputStream in) throws IOException {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b;
+    }
+
+    /** Parses the decompressed stream; {@code fileSize} is the raw size (or -1 when compressed). */
+    private static Array parse(Path file, InputStream decompressed, boolean gzip, long fileSize) throws IOException {
+        MessageDigest sha = sha256();
+        InputStream in = new DigestInputStream(decompressed, sha);
+        String what = gzip ? " (after gzip decompression)" : "";
+
+        byte[] magic = in.readNBytes(4);
+        if (magic.length < 4) {
+            throw new IdxFormatException(file + ": header too short" + what + ": an IDX file starts with 4 magic bytes,"
+                    + " found only " + magic.length);
+        }
+        if (magic[0] != 0 || magic[1] != 0) {
+            throw new IdxFormatException(file + ": bad magic number " + hex(magic) + what + ": an IDX file starts with"
+                    + " two zero bytes, a type byte and a dimension count (e.g. 00 00 08 03); is this an IDX file?");
+        }
+        int type = magic[2] & 0xff;
+        if (type != TYPE_UBYTE) {
+            throw new IdxFormatException(file + ": type " + String.format("0x%02X", type) + " (" + typeName(type)
+                    + ") is not supported, only unsigned bytes (0x08)");
+        }
+        int ndims = magic[3] & 0xff;
+        if (ndims < 1 || ndims > MAX_DIMS) {
+            throw new IdxFormatException(file + ": header says " + ndims + " dimensions, expected 1 to " + MAX_DIMS);
+        }
+
+        byte[] dimBytes = in.readNBytes(4 * ndims);
+        if (dimBytes.length < 4 * ndims) {
+            throw new IdxFormatException(file + ": header truncated" + what + ": expected " + ndims
+                    + " dimension sizes (" + 4 * ndims + " bytes) after the magic number, found " + dimBytes.length
+                    + " bytes");
+        }
+        int[] dims = new int[ndims];
+        BigInteger product = BigInteger.ONE; // exact, so a huge header cannot overflow it
+        for (int d = 0; d < ndims; d++) {
+            long v = ((dimBytes[4 * d] & 0xffL) << 24) | ((dimBytes[4 * d + 1] & 0xffL) << 16)
+                    | ((dimBytes[4 * d + 2] & 0xffL) << 8) | (dimBytes[4 * d + 3] & 0xffL);
+            if (v > Integer.MAX_VALUE) {
+                throw new IdxFormatException(file + ": dimension " + d + " is " + v + ", larger than the supported"
+                        + " maximum " + Integer.MAX_VALUE);
+            }
+            dims[d] = (int) v;
+            product = product.multiply(BigInteger.valueOf(v));
+        }
+        if (product.compareTo(BigInteger.valueOf(MAX_DATA_BYTES)) > 0) {
+            throw new IdxFormatException(file + ": dimensions " + Arrays.toString(dims) + " describe " + product
+                    + " bytes of data, more than the " + MAX_DATA_BYTES + " this reader can hold");
+        }
+        int expected = product.intValueExact();
+        long header = 4L + 4L * ndims;
+
+        // Raw file: check the size before reading so a bad header cannot make us allocate a huge array.
+        if (fileSize >= 0 && fileSize != header + expected) {
+            throw sizeMismatch(file, what, expected, fileSize - header);
+        }
+        byte[] data = in.readNBytes(expected);
+        if (data.length < expected) {
+            throw sizeMismatch(file, what, expected, data.length);
+        }
+        long trailing = drain(in);
+        if (trailing > 0) {
+            throw sizeMismatch(file, what, expected, expected + trailing);
+        }
+        return new Array(dims, data, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    private static IdxFormatException sizeMismatch(Path file, String what, long expected, long found) {
+        if (found < expected) {
+            return new IdxFormatException(file + ": truncated" + what + ": expected " + expected
+                    + " bytes of data after the header, found " + found);
+        }
+        return new IdxFormatException(file + ": " + (found - expected) + " trailing bytes" + what + " after the "
+                + expected + " bytes of data the header describes");
+    }
+
+    private static long drain(InputStream in) throws IOException {
+        byte[] buf = new byte[8192];
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** The IDX element type names, for error messages. */
+    static String typeName(int type) {
+        switch (type) {
+            case 0x08: return "unsigned byte";
+            case 0x09: return "signed byte";
+            case 0x0B: return "int16";
+            case 0x0C: return "int32";
+            case 0x0D: return "float32";
+            case 0x0E: return "float64";
+            default: return "unknown type";
+        }
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            if (s.length() > 0) s.append(' ');
+            s.append(String.format("%02x", x & 0xff));
+        }
+        return s.toString();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+}

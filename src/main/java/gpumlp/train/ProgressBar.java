@@ -1,0 +1,48 @@
+// A one-line progress bar on the terminal during an epoch: percentage, samples/s, running loss and accuracy.
+package gpumlp.train;
+
+import gpumlp.backend.EpochProgress;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Redraws at most {@link #INTERVAL_NANOS} apart with a carriage return; {@link #clear} wipes the line. */
+public final class ProgressBar implements EpochProgress {
+    private static final long INTERVAL_NANOS = 200_000_000L;
+    private static final int WIDTH = 24;
+
+    private final PrintWriter out;
+    private final String prefix;
+    private final long total;
+    private final long startNanos = System.nanoTime();
+    private long nextNanos = startNanos + INTERVAL_NANOS;
+
+    public ProgressBar(PrintWriter out, String prefix, long total) {
+        this.out = out;
+        this.prefix = prefix;
+        this.total = total;
+    }
+
+    @Override
+    public boolean due() {
+        return System.nanoTime() >= nextNanos;
+    }
+
+    @Override
+    public void update(long done, double lossSum, long correct) {
+        long now = System.nanoTime();
+        nextNanos = now + INTERVAL_NANOS;
+        double seconds = (now - startNanos) / 1e9;
+        int filled = (int) (WIDTH * done / Math.max(1, total));
+        String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
+        out.print(String.format(Locale.ROOT, "\r%s [%s] %3d%%  %,d/%,d  %,.0f samples/s  loss %.4f  acc %.2f%%  ",
+                prefix, bar, 100 * done / Math.max(1, total), done, total, done / Math.max(seconds, 1e-9),
+                lossSum / Math.max(1, done), 100.0 * correct / Math.max(1, done)));
+        out.flush();
+    }
+
+    /** Erases the bar so the epoch's summary line starts clean. */
+    public void clear() {
+        out.print("\r" + " ".repeat(prefix.length() + WIDTH + 100) + "\r");
+        out.flush();
+    }
+}

@@ -1,0 +1,45 @@
+// Everything that defines a training run, validated once; recorded in the model file and the metrics.
+package gpumlp.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * @param hidden hidden-layer sizes, e.g. {800} or {512, 256}
+ * @param epochs passes over the training set
+ * @param batchSize samples per SGD step (1 = per-sample SGD)
+ * @param learningRate base learning rate eta
+ * @param momentum mu in [0, 1), 0 = plain SGD
+ * @param schedule learning rate per epoch
+ * @param seed seeds the initial weights and every epoch's shuffle
+ * @param limit train on the first {@code limit} samples only (0 = all)
+ */
+public record TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
+                            Schedule schedule, long seed, int limit) {
+    public TrainSettings {
+        hidden = hidden.clone();
+    }
+
+    /** d(0)..d(L) for the given input and output sizes. */
+    public int[] layerSizes(int inputs, int outputs) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = inputs;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = outputs;
+        return sizes;
+    }
+
+    /** The settings as a JSON-ready map (for the model file's metadata). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden", java.util.Arrays.stream(hidden).boxed().toList());
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("learning_rate", learningRate);
+        m.put("momentum", momentum);
+        m.put("schedule", schedule.describe());
+        m.put("seed", seed);
+        m.put("limit", limit);
+        return m;
+    }
+}

@@ -1,0 +1,101 @@
+// Writes a file atomically: temp file in the same directory, fsync, then rename over the target.
+package gpumlp.util;
+
+import gpumlp.UserError;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A reader of the target sees either the old file or the complete new one, never a partial write:
+ * the body writes {@code .<name>.tmp-<random>} next to the target, which is forced to disk and then
+ * renamed over the target with {@code ATOMIC_MOVE}. On any failure the temp file is deleted and the
+ * target is left as it was.
+ */
+public final class AtomicFiles {
+    /** Writes the whole file content to {@code out}; the stream is closed by {@link AtomicFiles}. */
+    @FunctionalInterface
+    public interface IoWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /** Atomically replaces {@code target}; errors read "cannot write file X: reason". */
+    public static void write(Path target, IoWriter body) {
+        write(target, "file", body);
+    }
+
+    /** As {@link #write(Path, IoWriter)}, with {@code what} naming the file in errors ("model file"). */
+    public static void write(Path target, String what, IoWriter body) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = dir.resolve("." + abs.getFileName() + ".tmp-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                BufferedOutputStream buf = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                body.write(new NonClosing(buf));
+                buf.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot write " + what + " " + target + ": " + IoErrors.describe(e), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original failure is the one worth reporting
+                }
+            }
+        }
+    }
+
+    /** Atomically replaces {@code target} with {@code text} in UTF-8. */
+    public static void writeString(Path target, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(target, out -> out.write(bytes));
+    }
+
+    /** Makes the rename itself durable; best effort, as not every platform can open a directory. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // the data is already on disk; only the directory entry's durability is at stake
+        }
+    }
+
+    /** Lets the body close its stream (e.g. a ZipOutputStream) without closing the channel we still force. */
+    private static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}
