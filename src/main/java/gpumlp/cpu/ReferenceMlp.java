@@ -135,6 +135,17 @@ public final class ReferenceMlp {
         }
     }
 
+    /** SGD with momentum in place: V(l) = mu V(l) + mean gradient; W(l) = W(l) - eta V(l). */
+    public void momentumStep(double[][] w, double[][] v, double[][] inputs, int[] labels, double eta, double mu) {
+        double[][] g = meanGradient(w, inputs, labels);
+        for (int l = 0; l < w.length; l++) {
+            for (int k = 0; k < w[l].length; k++) {
+                v[l][k] = mu * v[l][k] + g[l][k];
+                w[l][k] -= eta * v[l][k];
+            }
+        }
+    }
+
     static double[] relu(double[] s) {
         double[] x = new double[s.length];
         for (int j = 0; j < s.length; j++) {

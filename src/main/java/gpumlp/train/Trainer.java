@@ -53,8 +53,9 @@ public final class Trainer {
             long t0 = System.nanoTime();
             EpochStats stats = backend.trainEpoch(order, new StepSettings(s.batchSize(), (float) lr, (float) s.momentum()), progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            if (!Double.isFinite(stats.lossSum())) {
-                throw new TrainingDivergedException(e + 1, lr, stats.lossSum());
+            double chance = Math.log(initial.outputSize());
+            if (diverged(stats.meanLoss(), chance)) {
+                throw new TrainingDivergedException(e + 1, lr, stats.meanLoss(), chance);
             }
             eval = backend.evaluate(test);
             EpochRecord record = new EpochRecord(e + 1, lr, stats.meanLoss(), stats.accuracy(),
@@ -64,6 +65,17 @@ public final class Trainer {
         }
         return new Result(backend.readWeights(), records, eval);
     }
+
+    /**
+     * True when the mean loss is NaN, infinite, or over {@link #DIVERGENCE_FACTOR} times the loss of
+     * guessing at random (ln classes): then the weights have blown up and more epochs cannot help.
+     */
+    public static boolean diverged(double meanLoss, double chanceLoss) {
+        return !Double.isFinite(meanLoss) || meanLoss > DIVERGENCE_FACTOR * chanceLoss;
+    }
+
+    /** 100 x ln 10 = 230 nats: the true class is given a probability below e^-230. */
+    public static final double DIVERGENCE_FACTOR = 100;
 
     /** The sample order of epoch e (1-based): a permutation of 0..n-1 from the seed's stream e. */
     public static int[] epochOrder(long seed, int epoch, int n) {

@@ -1,0 +1,198 @@
+// The command line end to end on the committed subset: parsing, exit codes, one-line errors, output captured via picocli.
+package gpumlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class CliTest {
+    static final String SUBSET = "data/mnist-subset";
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Run trained;
+
+    /** What one invocation printed and returned. */
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cmd = Cli.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void trainOnce() {
+        model = dir.resolve("model.npz");
+        trained = run("train", "--data", SUBSET, "--hidden", "64", "--epochs", "2", "--batch-size", "16",
+                "--lr", "0.1", "--device", "cpu", "-o", model.toString(), "--metrics", dir.resolve("m.jsonl").toString(),
+                "--plot", dir.resolve("curves.png").toString());
+    }
+
+    @Test
+    void trainWritesModelMetricsAndPlotAndReportsEachEpoch() throws IOException {
+        assertEquals(0, trained.code(), trained.err());
+        assertTrue(Files.size(model) > 0);
+        assertTrue(trained.out().contains("epoch   1"), trained.out());
+        assertTrue(trained.out().contains("epoch   2"), trained.out());
+        assertTrue(trained.out().contains("model saved to"), trained.out());
+        List<String> lines = Files.readAllLines(dir.resolve("m.jsonl"));
+        assertEquals(2, lines.size());
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        for (String field : new String[] {"epoch", "lr", "train_loss", "train_accuracy", "test_loss", "test_accuracy",
+                "seconds", "samples_per_s"}) {
+            assertTrue(first.has(field), "metrics field " + field + " in " + lines.get(0));
+        }
+        assertTrue(Files.size(dir.resolve("curves.png")) > 1000);
+    }
+
+    @Test
+    void evalPrintsAccuracyPerClassAndTheConfusionMatrix() {
+        Run r = run("eval", "--data", SUBSET, "--model", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("accuracy"), r.out());
+        assertTrue(r.out().contains("per-class accuracy"), r.out());
+        assertTrue(r.out().contains("confusion matrix"), r.out());
+    }
+
+    @Test
+    void evalJsonHasAConfusionMatrixThatAddsUp() throws IOException {
+        Run r = run("eval", "--data", SUBSET, "--model", model.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(1000, j.get("samples").asInt());
+        long total = 0;
+        long diagonal = 0;
+        for (int t = 0; t < 10; t++) {
+            for (int p = 0; p < 10; p++) {
+                total += j.get("confusion").get(t).get(p).asLong();
+            }
+            diagonal += j.get("confusion").get(t).get(t).asLong();
+        }
+        assertEquals(1000, total);
+        assertEquals(j.get("correct").asLong(), diagonal);
+        assertEquals(diagonal / 1000.0, j.get("accuracy").asDouble(), 1e-12);
+    }
+
+    @Test
+    void predictAnImageFileAndATestSample() throws IOException {
+        Path png = dir.resolve("seven.png");
+        try (var in = CliTest.class.getResourceAsStream("/digits/seven.png")) {
+            Files.copy(in, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Run r = run("predict", "--data", SUBSET, "--model", model.toString(), "--json", "--index", "0", png.toString());
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode image = json.readTree(lines[0]);
+        JsonNode sample = json.readTree(lines[1]);
+        assertEquals(7, image.get("digit").asInt(), "the 7 drawn black on white: " + lines[0]);
+        assertEquals(7, sample.get("label").asInt());
+        double sum = 0;
+        for (JsonNode p : image.get("probabilities")) {
+            sum += p.asDouble();
+        }
+        assertEquals(1.0, sum, 1e-5);
+        Run text = run("predict", "--data", SUBSET, "--model", model.toString(), png.toString());
+        assertTrue(text.out().startsWith(png + ": 7"), text.out());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "train --lr -1 --data " + SUBSET + "| --lr must be a positive number",
+        "train --batch-size 0 --data " + SUBSET + "| --batch-size must be at least 1",
+        "train --momentum 1 --data " + SUBSET + "| --momentum must be in [0, 1)",
+        "train --hidden 0 --data " + SUBSET + "| --hidden sizes must be",
+        "train --epochs x| Invalid value for option '--epochs'",
+        "train --device tpu| invalid value for --device",
+        "train --schedule linear| Invalid value for option '--schedule'",
+        "train --no-such-flag| Unknown option",
+        "eval --limit -3 --data " + SUBSET + "| --limit must be",
+        "predict --model x.npz| nothing to predict",
+        "frobnicate| Unmatched argument",
+    })
+    void badUsageIsExitCodeTwoWithAOneLineMessage(String args, String message) {
+        Run r = run(args.trim().split(" "));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(message), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void aMissingDataDirectoryIsExitCodeOneAndPointsToTheFetchScript() {
+        Run r = run("train", "--data", dir.resolve("nope").toString(), "--device", "cpu");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("fetch-mnist.sh"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void anUnreadableModelIsExitCodeOne() throws IOException {
+        Path bad = dir.resolve("bad.npz");
+        Files.write(bad, new byte[] {1, 2, 3, 4, 5});
+        Run r = run("eval", "--data", SUBSET, "--model", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad.toString()), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        Run missing = run("eval", "--data", SUBSET, "--model", dir.resolve("missing.npz").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+    }
+
+    @Test
+    void gpuWithoutAGpuBackendIsExitCodeOneWithAReason() {
+        Run r = run("train", "--data", SUBSET, "--device", "gpu", "--epochs", "1", "-o", dir.resolve("g.npz").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("GPU"), r.err());
+    }
+
+    @Test
+    void autoFallsBackToTheCpuAndSaysWhy() {
+        Run r = run("train", "--data", SUBSET, "--device", "auto", "--epochs", "1", "--limit", "200", "--hidden", "16",
+                "-o", dir.resolve("a.npz").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("device: cpu ("), r.err());
+    }
+
+    @Test
+    void divergedTrainingIsExitCodeOneWithAHint() {
+        Run r = run("train", "--data", SUBSET, "--device", "cpu", "--lr", "1e6", "--epochs", "2", "--limit", "500",
+                "--hidden", "32", "-o", dir.resolve("d.npz").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("diverged") && r.err().contains("--lr"), r.err());
+        assertFalse(Files.exists(dir.resolve("d.npz")), "no model is written for a diverged run");
+    }
+
+    @Test
+    void helpAndVersionExitZeroAndHelpListsExitCodes() {
+        for (String[] args : new String[][] {{"--help"}, {"train", "--help"}, {"eval", "--help"}, {"predict", "--help"}}) {
+            Run r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args));
+            assertTrue(r.out().contains("Exit codes:") && r.out().contains("bad usage"), r.out());
+        }
+        Run v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("gpu-mlp "), v.out());
+        assertEquals(0, run("train", "--version").code());
+    }
+}
