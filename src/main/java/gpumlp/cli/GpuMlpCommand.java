@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Trains a multilayer perceptron on MNIST or any IDX image/label data set, on the GPU or the CPU.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE},
@@ -18,6 +18,6 @@ public final class GpuMlpCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval or predict");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict or bench");
     }
 }

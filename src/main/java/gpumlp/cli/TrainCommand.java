@@ -125,7 +125,8 @@ public final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "training %s on %s (%,d samples), testing on %s (%,d samples)%n",
                     initial.shape(), train.name(), train.count(), test.name(), test.count());
             out.printf(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, device %s%n",
-                    batchSize, learningRate, settings.schedule().describe(), momentum, epochs, seed, backend.description());
+                    batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
+                    backend.description());
             out.flush();
             Listener listener = new Listener(out, err, settings);
             Trainer.Result result;
@@ -164,6 +165,19 @@ public final class TrainCommand implements Callable<Integer> {
                 schedule.create(learningRate, stepEvery, stepGamma), seed, limit);
     }
 
+    /** A number as a person writes it: 0.2, 0, 1e-05 -> 0.00001. */
+    static String num(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    private static String title(TrainSettings s) {
+        StringBuilder sb = new StringBuilder("hidden ");
+        for (int i = 0; i < s.hidden().length; i++) {
+            sb.append(i == 0 ? "" : ",").append(s.hidden()[i]);
+        }
+        return sb.toString();
+    }
+
     static void require(CommandLine cmd, boolean ok, String message) {
         if (!ok) {
             throw new CommandLine.ParameterException(cmd, message);
@@ -183,8 +197,8 @@ public final class TrainCommand implements Callable<Integer> {
             this.out = out;
             this.err = err;
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
-            this.title = String.format(Locale.ROOT, "hidden %s, batch %d, lr %s (%s), momentum %s",
-                    java.util.Arrays.toString(s.hidden()), s.batchSize(), s.learningRate(), s.schedule().describe(), s.momentum());
+            this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s", title(s),
+                    s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()));
         }
 
         @Override

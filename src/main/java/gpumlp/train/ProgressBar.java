@@ -15,6 +15,7 @@ public final class ProgressBar implements EpochProgress {
     private final long total;
     private final long startNanos = System.nanoTime();
     private long nextNanos = startNanos + INTERVAL_NANOS;
+    private boolean drawn;
 
     public ProgressBar(PrintWriter out, String prefix, long total) {
         this.out = out;
@@ -31,6 +32,7 @@ public final class ProgressBar implements EpochProgress {
     public void update(long done, double lossSum, long correct) {
         long now = System.nanoTime();
         nextNanos = now + INTERVAL_NANOS;
+        drawn = true;
         double seconds = (now - startNanos) / 1e9;
         int filled = (int) (WIDTH * done / Math.max(1, total));
         String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
@@ -42,6 +44,9 @@ public final class ProgressBar implements EpochProgress {
 
     /** Erases the bar so the epoch's summary line starts clean. */
     public void clear() {
+        if (!drawn) {
+            return;
+        }
         out.print("\r" + " ".repeat(prefix.length() + WIDTH + 100) + "\r");
         out.flush();
     }

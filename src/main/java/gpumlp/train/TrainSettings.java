@@ -20,6 +20,11 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
         hidden = hidden.clone();
     }
 
+    @Override
+    public int[] hidden() {
+        return hidden.clone();
+    }
+
     /** d(0)..d(L) for the given input and output sizes. */
     public int[] layerSizes(int inputs, int outputs) {
         int[] sizes = new int[hidden.length + 2];

@@ -1,0 +1,142 @@
+// `gpu-mlp bench`: trains several batch sizes on the chosen device and reports median epoch time side by side.
+package gpumlp.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gpumlp.backend.Backend;
+import gpumlp.data.DataDirectory;
+import gpumlp.data.Dataset;
+import gpumlp.model.HeInit;
+import gpumlp.train.EpochRecord;
+import gpumlp.train.Schedule;
+import gpumlp.train.TrainSettings;
+import gpumlp.train.Trainer;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Trains each batch size for a few epochs on the chosen device and prints the median epoch time "
+                + "(training only, evaluation excluded), samples/s and the final test accuracy.",
+                "Learning rate: 0.01 at batch size 1, 0.1 otherwise (as the NumPy and PyTorch comparison scripts), unless --lr is given.",
+                "Example: gpu-mlp bench --device cpu --batch-sizes 1,128 --epochs 3"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    DeviceOptions device;
+
+    @Option(names = "--batch-sizes", paramLabel = "LIST", split = ",", defaultValue = "1,128,8192",
+            description = "Batch sizes to measure. Default: ${DEFAULT-VALUE}.")
+    int[] batchSizes;
+
+    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "800",
+            description = "Hidden layer sizes. Default: ${DEFAULT-VALUE}.")
+    int[] hidden;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
+            description = "Epochs per batch size; the median epoch time is reported. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--lr", paramLabel = "ETA", description = "Learning rate for every batch size (default: 0.01 at batch 1, else 0.1).")
+    Double learningRate;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object per batch size instead of the table.")
+    boolean json;
+
+    /** One measured configuration. */
+    record Row(String shape, int batchSize, double learningRate, String device, double medianSeconds,
+               double samplesPerSecond, double testAccuracy, double[] epochSeconds) {}
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cmd = spec.commandLine();
+        device.validate(cmd);
+        TrainCommand.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        for (int b : batchSizes) {
+            TrainCommand.require(cmd, b >= 1, "--batch-sizes must all be at least 1, got " + b);
+        }
+        for (int h : hidden) {
+            TrainCommand.require(cmd, h >= 1, "--hidden sizes must be at least 1, got " + h);
+        }
+        TrainCommand.require(cmd, learningRate == null || learningRate > 0, "--lr must be a positive number");
+        PrintWriter out = cmd.getOut();
+        Dataset train = DataDirectory.train(data.dir);
+        Dataset test = DataDirectory.test(data.dir);
+        List<Row> rows = new ArrayList<>();
+        try (Backend backend = device.open(cmd.getErr())) {
+            for (int batch : batchSizes) {
+                Row row = measure(backend, train, test, batch);
+                rows.add(row);
+                if (json) {
+                    out.println(new ObjectMapper().writeValueAsString(toMap(row)));
+                    out.flush();
+                }
+            }
+        }
+        if (!json) {
+            printTable(out, rows);
+        }
+        return Cli.OK;
+    }
+
+    private Row measure(Backend backend, Dataset train, Dataset test, int batch) {
+        double lr = learningRate != null ? learningRate : (batch == 1 ? 0.01 : 0.1);
+        TrainSettings s = new TrainSettings(hidden, epochs, batch, lr, 0, new Schedule.Constant(lr), seed, 0);
+        int[] sizes = s.layerSizes(train.features(), Dataset.MAX_CLASSES);
+        List<EpochRecord> records = new ArrayList<>();
+        Trainer.Result r = new Trainer(backend).run(HeInit.initialise(sizes, seed), train, test, s, records::add);
+        double[] seconds = records.stream().mapToDouble(EpochRecord::seconds).toArray();
+        double median = median(seconds);
+        String shape = r.network().shape();
+        return new Row(shape, batch, lr, backend.description(), median, train.count() / median, r.test().accuracy(), seconds);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private static Map<String, Object> toMap(Row r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("network", r.shape());
+        m.put("batch", r.batchSize());
+        m.put("lr", r.learningRate());
+        m.put("device", r.device());
+        m.put("median_epoch_seconds", r.medianSeconds());
+        m.put("samples_per_s", r.samplesPerSecond());
+        m.put("test_accuracy", r.testAccuracy());
+        m.put("epoch_seconds", r.epochSeconds());
+        return m;
+    }
+
+    private static void printTable(PrintWriter out, List<Row> rows) {
+        out.printf(Locale.ROOT, "%-12s %7s %7s %14s %12s %9s  %s%n", "network", "batch", "lr", "median epoch", "samples/s",
+                "test acc", "device");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, "%-12s %7d %7s %12.3f s %12.0f %8.2f%%  %s%n", r.shape(), r.batchSize(),
+                    r.learningRate(), r.medianSeconds(), r.samplesPerSecond(), 100 * r.testAccuracy(), r.device());
+        }
+        out.flush();
+    }
+}
