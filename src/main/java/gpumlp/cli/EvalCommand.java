@@ -11,7 +11,9 @@ import gpumlp.data.Dataset;
 import gpumlp.model.LoadedModel;
 import gpumlp.model.ModelFile;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -89,7 +91,11 @@ public final class EvalCommand implements Callable<Integer> {
         m.put("loss", ev.meanLoss());
         m.put("accuracy", ev.accuracy());
         m.put("correct", ev.correct());
-        m.put("per_class_accuracy", ev.perClassAccuracy());
+        List<Double> perClass = new ArrayList<>(); // null for a class without samples (JSON has no NaN)
+        for (double a : ev.perClassAccuracy()) {
+            perClass.add(Double.isNaN(a) ? null : a);
+        }
+        m.put("per_class_accuracy", perClass);
         m.put("confusion", ev.confusion());
         return m;
     }

@@ -9,16 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-final class IdxBytes {
+public final class IdxBytes {
     private IdxBytes() {}
 
     /** An unsigned-byte IDX file: header for {@code dims}, then {@code data} as given (may be short or long). */
-    static byte[] ubyte(byte[] data, int... dims) {
+    public static byte[] ubyte(byte[] data, int... dims) {
         return idx(0x08, data, dims);
     }
 
     /** Any type code; the payload is written as given. */
-    static byte[] idx(int type, byte[] data, int... dims) {
+    public static byte[] idx(int type, byte[] data, int... dims) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length); // big-endian by default
         b.put((byte) 0).put((byte) 0).put((byte) type).put((byte) dims.length);
         for (int d : dims) {
@@ -29,7 +29,7 @@ final class IdxBytes {
     }
 
     /** Bytes 0, 1, 2, ... n-1 (mod 256). */
-    static byte[] ramp(int n) {
+    public static byte[] ramp(int n) {
         byte[] out = new byte[n];
         for (int i = 0; i < n; i++) {
             out[i] = (byte) i;
@@ -37,7 +37,7 @@ final class IdxBytes {
         return out;
     }
 
-    static byte[] gzip(byte[] raw) {
+    public static byte[] gzip(byte[] raw) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
             gz.write(raw);
@@ -47,7 +47,7 @@ final class IdxBytes {
         return bos.toByteArray();
     }
 
-    static Path write(Path file, byte[] bytes) {
+    public static Path write(Path file, byte[] bytes) {
         try {
             return Files.write(file, bytes);
         } catch (IOException e) {
