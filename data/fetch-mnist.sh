@@ -26,9 +26,9 @@ for f in "${files[@]}"; do
   if ! ok "$target/$f" "$f"; then
     all_ok=0
     if [[ -f "$target/$f" ]]; then
-      # A file with the wrong contents must not stay where the trainer would read it.
-      echo "removing $target/$f: SHA-256 $(sha256sum "$target/$f" | cut -d' ' -f1), expected ${sha[$f]}" >&2
-      rm -f "$target/$f"
+      # A file with the wrong contents must not stay where the trainer would read it; keep it aside, unharmed.
+      echo "moving $target/$f aside to $f.bad: SHA-256 $(sha256sum "$target/$f" | cut -d' ' -f1), expected ${sha[$f]}" >&2
+      mv -f "$target/$f" "$target/$f.bad"
     fi
   fi
 done

@@ -2,12 +2,12 @@
 # Times gpu-mlp's CPU path and the NumPy/OpenBLAS reference back to back (784-800-10, batch 128 and 1) and prints the ratios.
 # Usage: src/bench/cpu-vs-numpy.sh [DATA_DIR] [NUMPY_SCRIPT]
 #   DATA_DIR      full MNIST (default data/mnist; run data/fetch-mnist.sh first)
-#   NUMPY_SCRIPT  the NumPy comparison (default ../shared/bench/numpy_mlp.py); needs python3 with numpy
+#   NUMPY_SCRIPT  the NumPy comparison (default src/bench/numpy_mlp.py, the same network in NumPy); needs python3 with numpy
 # Needs target/gpu-mlp.jar (mvn -B -q package -DskipTests). Epoch times exclude evaluation on both sides.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 data="${1:-data/mnist}"
-numpy_script="${2:-../shared/bench/numpy_mlp.py}"
+numpy_script="${2:-src/bench/numpy_mlp.py}"
 jar=target/gpu-mlp.jar
 [[ -f "$jar" ]] || { echo "error: $jar is missing: run 'mvn -B -q package -DskipTests' first" >&2; exit 1; }
 [[ -f "$numpy_script" ]] || { echo "error: NumPy script $numpy_script not found (second argument)" >&2; exit 1; }

@@ -22,6 +22,9 @@ public final class Tolerances {
      */
     public static final double ONE_STEP_RELATIVE = 1e-5;
 
+    /** float32 against double after about ten steps: ten times the one-step bound. */
+    public static final double FEW_STEPS_RELATIVE = 1e-4;
+
     /** float32 against double after 100 SGD steps: rounding differences grow with each step; measured ~1e-6. */
     public static final double MANY_STEPS_RELATIVE = 1e-3;
 

@@ -31,6 +31,12 @@ public interface Backend extends AutoCloseable {
     /** Loss and predictions of the current weights on a data set (no training). */
     Evaluation evaluate(Dataset data);
 
+    /**
+     * Output probabilities of the current weights for {@code count} images.
+     * images: count x d(0) uint8, row-major; returns count x d(L), row-major.
+     */
+    float[] probabilities(byte[] images, int count);
+
     @Override
     void close();
 }

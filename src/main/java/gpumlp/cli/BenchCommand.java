@@ -70,14 +70,15 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
         device.validate(cmd);
-        TrainCommand.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        Checks.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
         for (int b : batchSizes) {
-            TrainCommand.require(cmd, b >= 1, "--batch-sizes must all be at least 1, got " + b);
+            Checks.require(cmd, b >= 1, "--batch-sizes must all be at least 1, got " + b);
         }
         for (int h : hidden) {
-            TrainCommand.require(cmd, h >= 1, "--hidden sizes must be at least 1, got " + h);
+            Checks.require(cmd, h >= 1, "--hidden sizes must be at least 1, got " + h);
         }
-        TrainCommand.require(cmd, learningRate == null || learningRate > 0, "--lr must be a positive number");
+        Checks.require(cmd, learningRate == null || ((float) (double) learningRate > 0f && Float.isFinite((float) (double) learningRate)),
+                "--lr must be a positive number that float32 can hold (about 1e-38 to 3e38)");
         PrintWriter out = cmd.getOut();
         Dataset train = DataDirectory.train(data.dir);
         Dataset test = DataDirectory.test(data.dir);

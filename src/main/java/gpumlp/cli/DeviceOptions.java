@@ -9,9 +9,12 @@ import picocli.CommandLine.Option;
 
 public final class DeviceOptions {
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
-            description = "auto, cpu, gpu or gpu:N. auto uses the GPU when one is usable, else the CPU "
-                    + "(saying why). Default: ${DEFAULT-VALUE}.")
+            description = "auto, cpu, gpu or gpu:N. auto uses the GPU when one is usable, else the CPU, "
+                    + "saying why (this version has no GPU backend yet). Default: ${DEFAULT-VALUE}.")
     String device;
+
+    /** More threads than this only costs memory and hand-over time. */
+    static final int MAX_THREADS = 1024;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "CPU threads (default: all ${sys:gpumlp.cores} cores). Results do not depend on it.")
@@ -27,9 +30,8 @@ public final class DeviceOptions {
             throw new CommandLine.ParameterException(cmd,
                     "invalid value for --device: '" + device + "' (expected auto, cpu, gpu or gpu:N)");
         }
-        if (threads != null && threads < 1) {
-            throw new CommandLine.ParameterException(cmd, "invalid value for --threads: " + threads + " (must be at least 1)");
-        }
+        Checks.require(cmd, threads == null || (threads >= 1 && threads <= MAX_THREADS),
+                "--threads must be between 1 and " + MAX_THREADS + ", got " + threads);
     }
 
     Backend open(PrintWriter log) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import gpumlp.UserError;
 import gpumlp.backend.Evaluation;
-import gpumlp.cpu.CpuBackend;
+import gpumlp.backend.Backend;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
 import gpumlp.model.LoadedModel;
@@ -44,8 +44,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate the first N samples only; 0 = all.")
     int limit;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")
     boolean json;
@@ -56,8 +56,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
-        TrainCommand.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
-        TrainCommand.require(cmd, threads == null || threads >= 1, "--threads must be at least 1, got " + threads);
+        Checks.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
+        device.validate(cmd);
         LoadedModel loaded = ModelFile.load(model.path);
         Dataset set = split == Split.test ? DataDirectory.test(data.dir) : DataDirectory.train(data.dir);
         if (limit > 0) {
@@ -69,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
                     + " has " + set.rows() + "x" + set.cols() + " images");
         }
         Evaluation ev;
-        try (CpuBackend backend = new CpuBackend(threads != null ? threads : Runtime.getRuntime().availableProcessors())) {
+        try (Backend backend = device.open(cmd.getErr())) {
             backend.uploadWeights(loaded.network());
             ev = backend.evaluate(set);
         }

@@ -3,7 +3,7 @@ package gpumlp.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpumlp.UserError;
-import gpumlp.cpu.CpuBackend;
+import gpumlp.backend.Backend;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
 import gpumlp.image.DigitImage;
@@ -48,6 +48,9 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Test-set sample(s) of --data to predict (0-based, comma separated); the true label is shown too.")
     int[] indices;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--json", description = "Print one JSON object per input, one per line.")
     boolean json;
 
@@ -60,10 +63,15 @@ public final class PredictCommand implements Callable<Integer> {
         if (images.isEmpty() && (indices == null || indices.length == 0)) {
             throw new CommandLine.ParameterException(cmd, "nothing to predict: give image files or --index N");
         }
+        device.validate(cmd);
         LoadedModel loaded = ModelFile.load(model.path);
         int rows = loaded.metadata().inputRows();
         int cols = loaded.metadata().inputCols();
         List<Input> inputs = new ArrayList<>();
+        if (!images.isEmpty() && rows == 1) {
+            throw new UserError("model " + model.path + " was trained on flat " + cols + "-value samples, not on "
+                    + "pictures, so image files cannot be prepared for it: use --index");
+        }
         for (Path image : images) {
             inputs.add(new Input(image.toString(), DigitImage.load(image, rows, cols), -1));
         }
@@ -88,7 +96,7 @@ public final class PredictCommand implements Callable<Integer> {
             System.arraycopy(inputs.get(k).pixels(), 0, batch, k * rows * cols, rows * cols);
         }
         float[] probs;
-        try (CpuBackend backend = new CpuBackend(1)) {
+        try (Backend backend = device.open(cmd.getErr())) {
             backend.uploadWeights(loaded.network());
             probs = backend.probabilities(batch, inputs.size());
         }

@@ -115,7 +115,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new gpumlp.UserError("training images are " + train.rows() + "x" + train.cols()
                     + " but test images are " + test.rows() + "x" + test.cols() + " in " + data.dir);
         }
-        if (limit > 0) {
+        if (limit > train.count()) {
+            err.printf(Locale.ROOT, "note: --limit %,d is more than the %,d training samples: using all of them%n",
+                    limit, train.count());
+        } else if (limit > 0) {
             train = train.limit(limit);
         }
         int[] sizes = settings.layerSizes(train.features(), Dataset.MAX_CLASSES);
@@ -128,11 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
                     batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
                     backend.description());
             out.flush();
-            Listener listener = new Listener(out, err, settings);
-            Trainer.Result result;
-            try (listener) {
-                result = new Trainer(backend).run(initial, train, test, settings, listener);
-            }
+            Trainer.Result result = new Trainer(backend).run(initial, train, test, settings, new Listener(out, err, settings));
             ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), settings.toMap(),
                     checksums(train, test), null);
             ModelFile.save(output, result.network(), meta);
@@ -152,17 +151,28 @@ public final class TrainCommand implements Callable<Integer> {
     private TrainSettings validatedSettings(CommandLine cmd) {
         device.validate(cmd);
         for (int h : hidden) {
-            require(cmd, h >= 1 && h <= 1_000_000, "--hidden sizes must be between 1 and 1000000, got " + h);
+            Checks.require(cmd, h >= 1 && h <= 1_000_000, "--hidden sizes must be between 1 and 1000000, got " + h);
         }
-        require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
-        require(cmd, batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
-        require(cmd, learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
-        require(cmd, momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
-        require(cmd, stepEvery >= 1, "--step-every must be at least 1, got " + stepEvery);
-        require(cmd, stepGamma > 0 && stepGamma <= 1, "--step-gamma must be in (0, 1], got " + stepGamma);
-        require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
-        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum,
-                schedule.create(learningRate, stepEvery, stepGamma), seed, limit);
+        Checks.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        Checks.require(cmd, batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
+        Checks.require(cmd, learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
+        Checks.require(cmd, momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
+        Checks.require(cmd, stepEvery >= 1, "--step-every must be at least 1, got " + stepEvery);
+        Checks.require(cmd, stepGamma > 0 && stepGamma <= 1, "--step-gamma must be in (0, 1], got " + stepGamma);
+        Checks.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
+        Checks.require(cmd, (float) momentum < 1f, "--momentum " + momentum + " rounds to 1 in float32: use at most 0.9999");
+        Schedule sched = schedule.create(learningRate, stepEvery, stepGamma);
+        for (int e = 0; e < epochs; e++) {
+            float rate = (float) sched.rate(e, epochs); // the backends compute in float32
+            Checks.require(cmd, rate > 0f && Float.isFinite(rate), String.format(Locale.ROOT,
+                    "the learning rate in epoch %d would be %s, which is not a positive float32 number "
+                            + "(about 1e-38 to 3e38): change --lr%s", e + 1, sched.rate(e, epochs),
+                    schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
+        }
+        Checks.writableFile(cmd, output, "--output");
+        Checks.writableFile(cmd, metrics, "--metrics");
+        Checks.writableFile(cmd, plot, "--plot");
+        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit);
     }
 
     /** A number as a person writes it: 0.2, 0, 1e-05 -> 0.00001. */
@@ -178,20 +188,15 @@ public final class TrainCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    static void require(CommandLine cmd, boolean ok, String message) {
-        if (!ok) {
-            throw new CommandLine.ParameterException(cmd, message);
-        }
-    }
-
     /** Prints the progress bar and the per-epoch line, and writes metrics and the plot. */
-    private final class Listener implements Trainer.Listener, AutoCloseable {
+    private final class Listener implements Trainer.Listener {
         private final PrintWriter out;
         private final PrintWriter err;
         private final MetricsWriter metricsWriter;
         private final List<EpochPoint> points = new ArrayList<>();
         private final String title;
         private ProgressBar bar;
+        private boolean plotWarned;
 
         Listener(PrintWriter out, PrintWriter err, TrainSettings s) {
             this.out = out;
@@ -222,14 +227,22 @@ public final class TrainCommand implements Callable<Integer> {
             }
             points.add(r.point());
             if (plot != null) {
-                LearningCurvePlot.write(plot, title, points);
+                plot();
             }
         }
 
-        @Override
-        public void close() {
-            if (metricsWriter != null) {
-                metricsWriter.close();
+        /** A plot that cannot be drawn or written is worth a warning, not the training run. */
+        private void plot() {
+            java.util.Optional<String> warning;
+            try {
+                warning = LearningCurvePlot.write(plot, title, points);
+            } catch (gpumlp.UserError e) {
+                warning = java.util.Optional.of(e.getMessage() + "; training goes on");
+            }
+            if (warning.isPresent() && !plotWarned) {
+                err.println("gpu-mlp: warning: " + warning.get());
+                err.flush();
+                plotWarned = true;
             }
         }
     }

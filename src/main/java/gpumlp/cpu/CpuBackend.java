@@ -82,7 +82,7 @@ public final class CpuBackend implements Backend {
                 velocity[l - 1] = new float[sizes[l - 1] + 1][sizes[l]];
             }
         }
-        ensureCapacity(settings.batchSize());
+        ensureCapacity(Math.max(1, Math.min(settings.batchSize(), order.length)));
         double lossSum = 0;
         long correct = 0;
         int n = order.length;
@@ -121,7 +121,7 @@ public final class CpuBackend implements Backend {
         return new Evaluation(lossSum, predicted, data.labels().clone(), outputs());
     }
 
-    /** Output probabilities for {@code count} images (count x d(0) uint8, row-major); returns count x d(L), row-major. */
+    @Override
     public float[] probabilities(byte[] images, int count) {
         requireWeights();
         float[] out = new float[count * outputs()];

@@ -1,4 +1,4 @@
-// The float32 operations of one training step on the CPU; each has a CUDA twin of the same name (kernels/*.cu or cuBLAS).
+// The float32 operations of one training step on the CPU, named for the CUDA kernels and cuBLAS calls that will mirror them.
 package gpumlp.cpu;
 
 import java.util.Arrays;
@@ -8,10 +8,10 @@ import java.util.Arrays;
  * prediction. Matrices are arrays of rows: {@code x[r]} is sample r of a batch, {@code w[i]} is row
  * i of W(l), a (d(l-1)+1) x d(l) matrix whose row 0 multiplies the bias unit x0 = 1. Activation
  * rows hold the units 1..d only (x[r][i-1] is x_i); the constant x0 = 1 is implied, so
- * s_j = w[0][j] + sum_{i>=1} x_i w[i][j] is exactly sum_{i=0..d} w_ij x_i of DEVELOPERS.md.
+ * s_j = w[0][j] + sum_{i>=1} x_i w[i][j] is exactly sum_{i=0..d} w_ij x_i of the model (README, "The model").
  * (Rows start at offset 0 so that HotSpot vectorises the inner loops.)
  *
- * <p>Names follow the CUDA side: {@code gatherBatch} = gather_batch, {@code reluForward} =
+ * <p>Names are shared with the GPU backend to come: {@code gatherBatch} = gather_batch, {@code reluForward} =
  * relu_forward, {@code reluBackward} = relu_backward, {@code softmaxXent} = softmax_xent,
  * {@code outerProductUpdate} = outer_product_update, {@code momentumUpdate} = momentum_update;
  * {@code linearForward}, {@code linearBackward} and {@code sgdUpdate} are the cuBLAS SGEMM calls.

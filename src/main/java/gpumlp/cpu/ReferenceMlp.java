@@ -1,4 +1,4 @@
-// The model's math in double precision, written to read like DEVELOPERS.md: the oracle for every faster path.
+// The model's math in double precision, written to read like the README's "The model": the oracle for every faster path.
 package gpumlp.cpu;
 
 /**

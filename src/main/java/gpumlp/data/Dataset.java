@@ -8,7 +8,7 @@ import java.util.Objects;
 
 public final class Dataset {
     /** Largest number of classes the trainer supports; labels must lie in 0..MAX_CLASSES-1. */
-    public static final int MAX_CLASSES = 10;
+    public static final int MAX_CLASSES = gpumlp.model.ModelMetadata.CLASSES;
 
     private final String name;
     private final byte[] images;   // [count * rows * cols], image i at [i*features, (i+1)*features)

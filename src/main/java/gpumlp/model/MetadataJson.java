@@ -78,6 +78,10 @@ final class MetadataJson {
                 throw new UserError(source + ": layer_sizes must be positive, got " + o.get("layer_sizes"));
             }
         }
+        if (sizes[sizes.length - 1] != ModelMetadata.CLASSES) {
+            throw new UserError(source + ": the output layer has " + sizes[sizes.length - 1] + " units; gpu-mlp models have "
+                    + ModelMetadata.CLASSES + " (one per class, labels 0.." + (ModelMetadata.CLASSES - 1) + ")");
+        }
         List<String> act = new ArrayList<>();
         for (JsonNode a : array(o, "activations", source)) {
             act.add(a.asText());

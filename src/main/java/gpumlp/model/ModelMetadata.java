@@ -25,6 +25,8 @@ import java.util.Objects;
  */
 public record ModelMetadata(int[] layerSizes, int inputRows, int inputCols, Map<String, Object> training,
                             Map<String, String> dataChecksums, String created, String software) {
+    /** Output units of every gpu-mlp model: one per class, labels 0..9, y one-hot in R^10. */
+    public static final int CLASSES = 10;
     public static final String FORMAT = "gpu-mlp/1";
     public static final String PIXEL_SCALE = "x = pixel / 255";
     public static final String BIAS = "row 0 of each W multiplies the constant input x0 = 1";

@@ -1,7 +1,7 @@
 // Writes a PNG with loss and accuracy learning curves (train and test) side by side, atomically, headless.
 package gpumlp.train;
 
-import gpumlp.UserError;
+import gpumlp.util.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -12,11 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +54,7 @@ public final class LearningCurvePlot {
      * @param points one entry per epoch, in any order; must not be empty
      * @return a warning to show the user when the plot was drawn without text, else empty
      * @throws IllegalArgumentException when points is empty
-     * @throws UserError when the file cannot be written
+     * @throws gpumlp.UserError when the file cannot be written
      */
     public static Optional<String> write(Path png, String title, List<EpochPoint> points) {
         Rendered rendered = render(title, points, () -> new Font(Font.SANS_SERIF, Font.PLAIN, 13));
@@ -142,24 +138,6 @@ public final class LearningCurvePlot {
     }
 
     private static void writeAtomically(Path png, byte[] bytes) {
-        Path target = png.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-        try {
-            Files.createDirectories(dir);
-            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; report that
-            }
-            throw new UserError(png + ": cannot write the learning-curve plot (" + e + ")", e);
-        }
+        AtomicFiles.write(png, "learning-curve plot", out -> out.write(bytes));
     }
 }

@@ -1,35 +1,25 @@
-// Writes one JSON object per epoch to the metrics file (JSON Lines), flushed after each line.
+// Writes the metrics file: one JSON object per epoch (JSON Lines), the whole file replaced atomically after each epoch.
 package gpumlp.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gpumlp.UserError;
-import gpumlp.util.IoErrors;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import gpumlp.util.AtomicFiles;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Fields: epoch, lr, train_loss, train_accuracy, test_loss, test_accuracy, seconds, samples_per_s. */
-public final class MetricsWriter implements AutoCloseable {
+/**
+ * Fields: epoch, lr, train_loss, train_accuracy, test_loss, test_accuracy, seconds, samples_per_s.
+ * The file is rewritten whole (it is small) so a reader never sees a half-written line.
+ */
+public final class MetricsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path path;
-    private final BufferedWriter out;
+    private final StringBuilder lines = new StringBuilder();
 
-    /** Creates (or truncates) the file. */
     public MetricsWriter(Path path) {
         this.path = path;
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserError("cannot write metrics file " + path + ": " + IoErrors.describe(e), e);
-        }
     }
 
     public static Map<String, Object> toMap(EpochRecord r) {
@@ -45,22 +35,13 @@ public final class MetricsWriter implements AutoCloseable {
         return m;
     }
 
+    /** Appends the epoch's line and replaces the file with all lines so far. */
     public void write(EpochRecord r) {
         try {
-            out.write(JSON.writeValueAsString(toMap(r)));
-            out.write('\n');
-            out.flush();
-        } catch (IOException e) {
-            throw new UserError("cannot write metrics file " + path + ": " + IoErrors.describe(e), e);
+            lines.append(JSON.writeValueAsString(toMap(r))).append('\n');
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a map of numbers always serialises
         }
-    }
-
-    @Override
-    public void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UserError("cannot write metrics file " + path + ": " + IoErrors.describe(e), e);
-        }
+        AtomicFiles.write(path, "metrics file", out -> out.write(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

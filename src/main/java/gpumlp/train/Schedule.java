@@ -3,7 +3,7 @@ package gpumlp.train;
 
 import java.util.Locale;
 
-/** Maps a 0-based epoch number to the learning rate used throughout that epoch. */
+/** Maps a 0-based epoch number to the learning rate used throughout that epoch (StrictMath: the same on every JVM). */
 public sealed interface Schedule {
     /** The learning rate for epoch {@code e} (0-based) of {@code epochs}. */
     double rate(int e, int epochs);
@@ -28,7 +28,7 @@ public sealed interface Schedule {
     record Step(double eta, int every, double gamma) implements Schedule {
         @Override
         public double rate(int e, int epochs) {
-            return eta * Math.pow(gamma, e / every);
+            return eta * StrictMath.pow(gamma, e / every);
         }
 
         @Override
@@ -41,7 +41,7 @@ public sealed interface Schedule {
     record Cosine(double eta) implements Schedule {
         @Override
         public double rate(int e, int epochs) {
-            return eta * 0.5 * (1.0 + Math.cos(Math.PI * e / epochs));
+            return eta * 0.5 * (1.0 + StrictMath.cos(StrictMath.PI * e / epochs));
         }
 
         @Override

@@ -66,6 +66,29 @@ class CliTest {
     }
 
     @Test
+    void theTrainerAppliesTheScheduleEpochByEpoch() throws IOException {
+        Path metrics = dir.resolve("step.jsonl");
+        Run r = run("train", "--data", SUBSET, "--hidden", "16", "--epochs", "3", "--limit", "300", "--lr", "0.4",
+                "--schedule", "step", "--step-every", "2", "--step-gamma", "0.25", "--device", "cpu",
+                "-o", dir.resolve("step.npz").toString(), "--metrics", metrics.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(metrics);
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(0.4, json.readTree(lines.get(0)).get("lr").asDouble(), 1e-15);
+        assertEquals(0.4, json.readTree(lines.get(1)).get("lr").asDouble(), 1e-15);
+        assertEquals(0.1, json.readTree(lines.get(2)).get("lr").asDouble(), 1e-15);
+    }
+
+    @Test
+    void aLimitAboveTheSampleCountIsSaidAndIgnored() {
+        Run r = run("train", "--data", SUBSET, "--hidden", "8", "--epochs", "1", "--limit", "5000", "--device", "cpu",
+                "-o", dir.resolve("lim.npz").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("--limit 5,000 is more than the 3,000 training samples"), r.err());
+        assertTrue(r.out().contains("(3,000 samples)"), r.out());
+    }
+
+    @Test
     void evalPrintsAccuracyPerClassAndTheConfusionMatrix() {
         Run r = run("eval", "--data", SUBSET, "--model", model.toString());
         assertEquals(0, r.code(), r.err());
@@ -128,6 +151,16 @@ class CliTest {
         "train --schedule linear| Invalid value for option '--schedule'",
         "train --no-such-flag| Unknown option",
         "eval --limit -3 --data " + SUBSET + "| --limit must be",
+        "eval --threads 0 --data " + SUBSET + "| --threads must be between 1 and 1024",
+        "train --threads 40000 --data " + SUBSET + "| --threads must be between 1 and 1024",
+        "train --lr 1e300 --data " + SUBSET + "| the learning rate in epoch 1 would be 1.0E300",
+        "train --lr 1e-50 --data " + SUBSET + "| not a positive float32 number",
+        "train --momentum 0.999999999 --data " + SUBSET + "| rounds to 1 in float32",
+        "train --schedule step --step-every 1 --step-gamma 1e-30 --epochs 3 --data " + SUBSET
+                + "| the learning rate in epoch 3 would be",
+        "train -o data --data " + SUBSET + "| --output data is a directory",
+        "train --plot src --data " + SUBSET + "| --plot src is a directory",
+        "train --metrics pom.xml/m.jsonl --data " + SUBSET + "| is not a directory",
         "predict --model x.npz| nothing to predict",
         "frobnicate| Unmatched argument",
     })

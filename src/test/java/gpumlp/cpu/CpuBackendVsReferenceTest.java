@@ -1,6 +1,7 @@
 // Holds the float32 CPU backend to the double-precision reference: one step, many steps, momentum, evaluation.
 package gpumlp.cpu;
 
+import static gpumlp.Tolerances.FEW_STEPS_RELATIVE;
 import static gpumlp.Tolerances.MANY_STEPS_RELATIVE;
 import static gpumlp.Tolerances.ONE_STEP_RELATIVE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -72,6 +73,31 @@ class CpuBackendVsReferenceTest {
             cpu.uploadWeights(net);
             cpu.trainEpoch(order, new StepSettings(batch, eta, momentum), EpochProgress.NONE);
             assertClose(cpu.readWeights(), w, MANY_STEPS_RELATIVE);
+        }
+    }
+
+    @Test
+    void momentumCarriesOverFromOneEpochToTheNext() {
+        int[] sizes = {30, 20, 10};
+        int n = 48;
+        Dataset data = TestData.random(n, sizes[0], 10, 0.3, 44);
+        Network net = HeInit.initialise(sizes, 2);
+        int[][] orders = {new Rng(1).permutation(n), new Rng(2).permutation(n)};
+        ReferenceMlp ref = new ReferenceMlp(sizes);
+        double[][] w = ReferenceMlp.toDouble(net.allWeights());
+        double[][] v = {new double[w[0].length], new double[w[1].length]};
+        for (int[] order : orders) {
+            for (int start = 0; start < n; start += 8) {
+                ref.momentumStep(w, v, TestData.inputs(data, order, start, 8), TestData.labels(data, order, start, 8), 0.05, 0.9);
+            }
+        }
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            cpu.uploadTrainingSet(data);
+            cpu.uploadWeights(net);
+            for (int[] order : orders) {
+                cpu.trainEpoch(order, new StepSettings(8, 0.05f, 0.9f), EpochProgress.NONE);
+            }
+            assertClose(cpu.readWeights(), w, FEW_STEPS_RELATIVE);
         }
     }
 

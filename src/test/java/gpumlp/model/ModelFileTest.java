@@ -87,14 +87,14 @@ class ModelFileTest {
 
     @Test
     void roundTripsThreeLayerNetwork() {
-        roundTrip(new int[] {12, 7, 5, 3}, 3, 4);
+        roundTrip(new int[] {12, 7, 5, 10}, 3, 4);
     }
 
     @Test
     void savingLeavesOnlyTheModelFile() throws IOException {
         Path p = dir.resolve("sub/model.npz");
-        ModelFile.save(p, randomNetwork(new int[] {4, 3, 2}, 1), metadata(new int[] {4, 3, 2}, 2, 2));
-        ModelFile.save(p, randomNetwork(new int[] {4, 3, 2}, 2), metadata(new int[] {4, 3, 2}, 2, 2));
+        ModelFile.save(p, randomNetwork(new int[] {4, 3, 10}, 1), metadata(new int[] {4, 3, 10}, 2, 2));
+        ModelFile.save(p, randomNetwork(new int[] {4, 3, 10}, 2), metadata(new int[] {4, 3, 10}, 2, 2));
         try (Stream<Path> s = Files.list(p.getParent())) {
             assertEquals(List.of(p), s.toList());
         }
@@ -157,7 +157,7 @@ class ModelFileTest {
 
     @Test
     void readsDeflatedArchive() throws IOException {
-        int[] sizes = {6, 4, 3, 2};
+        int[] sizes = {6, 4, 3, 10};
         Network net = randomNetwork(sizes, 5);
         ModelMetadata meta = metadata(sizes, 2, 3);
         LoadedModel back = ModelFile.load(zip("deflated.npz", entries(sizes, net, meta)));
@@ -167,7 +167,7 @@ class ModelFileTest {
 
     @Test
     void refusesWeightShapeThatDisagreesWithMetadata() throws IOException {
-        int[] sizes = {6, 4, 3, 2};
+        int[] sizes = {6, 4, 3, 10};
         Network net = randomNetwork(sizes, 5);
         Map<String, byte[]> e = entries(sizes, net, metadata(sizes, 2, 3));
         e.put("W2.npy", Npy.toBytes(4, 3, new float[12]));
@@ -178,7 +178,7 @@ class ModelFileTest {
 
     @Test
     void refusesMissingExtraOrNonFiniteWeights() throws IOException {
-        int[] sizes = {6, 4, 3, 2};
+        int[] sizes = {6, 4, 3, 10};
         Network net = randomNetwork(sizes, 5);
         ModelMetadata meta = metadata(sizes, 2, 3);
 
@@ -202,7 +202,7 @@ class ModelFileTest {
 
     @Test
     void refusesBadMetadata() throws IOException {
-        int[] sizes = {6, 4, 2};
+        int[] sizes = {6, 4, 10};
         Map<String, byte[]> e = entries(sizes, randomNetwork(sizes, 1), metadata(sizes, 2, 3));
         String json = new String(e.get("metadata.json"), StandardCharsets.UTF_8);
 
@@ -217,6 +217,13 @@ class ModelFileTest {
 
         e.remove("metadata.json");
         assertTrue(refusal(zip("nometa.npz", e)).contains("has no metadata.json entry"));
+    }
+
+    @Test
+    void refusesAnOutputLayerThatIsNotTenClasses() throws IOException {
+        int[] sizes = {6, 4, 5};
+        String m = refusal(zip("five.npz", entries(sizes, randomNetwork(sizes, 1), metadata(sizes, 2, 3))));
+        assertTrue(m.contains("the output layer has 5 units; gpu-mlp models have 10"), m);
     }
 
     private static boolean hasNumpy() {

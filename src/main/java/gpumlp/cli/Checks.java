@@ -1,0 +1,36 @@
+// Usage checks shared by the commands: each failure is a picocli usage error (exit code 2) with a one-line message.
+package gpumlp.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+
+final class Checks {
+    private Checks() {}
+
+    static void require(CommandLine cmd, boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(cmd, message);
+        }
+    }
+
+    /**
+     * An output file must not be a directory, and its directory must exist (or be creatable) and be
+     * writable, so that a long run does not fail only when it saves its result.
+     */
+    static void writableFile(CommandLine cmd, Path file, String option) {
+        if (file == null) {
+            return;
+        }
+        Path abs = file.toAbsolutePath().normalize();
+        require(cmd, !Files.isDirectory(abs), option + " " + file + " is a directory: give a file name, e.g. "
+                + abs.resolve(option.equals("--plot") ? "curves.png" : option.equals("--metrics") ? "metrics.jsonl" : "model.npz"));
+        Path dir = abs.getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent(); // the nearest existing ancestor: missing directories are created
+        }
+        require(cmd, dir != null && Files.isDirectory(dir), option + " " + file + ": " + dir + " is not a directory");
+        require(cmd, Files.isWritable(dir), option + " " + file + ": directory " + dir + " is not writable");
+        require(cmd, !Files.exists(abs) || Files.isWritable(abs), option + " " + file + " exists and is not writable");
+    }
+}
