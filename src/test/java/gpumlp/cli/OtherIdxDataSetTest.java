@@ -65,6 +65,33 @@ class OtherIdxDataSetTest {
     }
 
     @Test
+    void flatTwoDimensionalSamplesTrainButRefusePictures(@TempDir Path dir) throws Exception {
+        Rng rng = new Rng(3);
+        for (String prefix : new String[] {"train", "t10k"}) {
+            int n = 50;
+            byte[] x = new byte[n * 7];
+            byte[] y = new byte[n];
+            for (int k = 0; k < n; k++) {
+                y[k] = (byte) rng.nextInt(2);
+                x[k * 7 + y[k]] = (byte) 200;
+            }
+            IdxBytes.write(dir.resolve(prefix + "-images-idx3-ubyte"), IdxBytes.ubyte(x, n, 7));
+            IdxBytes.write(dir.resolve(prefix + "-labels-idx1-ubyte"), IdxBytes.ubyte(y, n));
+        }
+        Path model = dir.resolve("flat.npz");
+        assertEquals(0, CliTest.run("train", "--data", dir.toString(), "--hidden", "4", "--epochs", "1",
+                "--device", "cpu", "-o", model.toString()).code());
+        Path png = dir.resolve("seven.png");
+        try (var in = OtherIdxDataSetTest.class.getResourceAsStream("/digits/seven.png")) {
+            java.nio.file.Files.copy(in, png);
+        }
+        CliTest.Run r = CliTest.run("predict", "--data", dir.toString(), "--model", model.toString(), png.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("trained on flat 7-value samples"), r.err());
+        assertEquals(0, CliTest.run("predict", "--data", dir.toString(), "--model", model.toString(), "--index", "3").code());
+    }
+
+    @Test
     void aModelForOtherImageSizesIsRefusedOnMnist(@TempDir Path dir) {
         write(dir, "train", 100, 1, false);
         write(dir, "t10k", 30, 2, false);
