@@ -74,11 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
         for (int b : batchSizes) {
             Checks.require(cmd, b >= 1, "--batch-sizes must all be at least 1, got " + b);
         }
-        for (int h : hidden) {
-            Checks.require(cmd, h >= 1, "--hidden sizes must be at least 1, got " + h);
+        Checks.hiddenSizes(cmd, hidden);
+        if (learningRate != null) {
+            Checks.float32Rate(cmd, learningRate, "--lr must be a positive number that float32 can hold (about 1e-38 to 3e38)");
         }
-        Checks.require(cmd, learningRate == null || ((float) (double) learningRate > 0f && Float.isFinite((float) (double) learningRate)),
-                "--lr must be a positive number that float32 can hold (about 1e-38 to 3e38)");
         PrintWriter out = cmd.getOut();
         Dataset train = DataDirectory.train(data.dir);
         Dataset test = DataDirectory.test(data.dir);

@@ -150,9 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainSettings validatedSettings(CommandLine cmd) {
         device.validate(cmd);
-        for (int h : hidden) {
-            Checks.require(cmd, h >= 1 && h <= 1_000_000, "--hidden sizes must be between 1 and 1000000, got " + h);
-        }
+        Checks.hiddenSizes(cmd, hidden);
         Checks.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
         Checks.require(cmd, batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         Checks.require(cmd, learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
@@ -163,8 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
         Checks.require(cmd, (float) momentum < 1f, "--momentum " + momentum + " rounds to 1 in float32: use at most 0.9999");
         Schedule sched = schedule.create(learningRate, stepEvery, stepGamma);
         for (int e = 0; e < epochs; e++) {
-            float rate = (float) sched.rate(e, epochs); // the backends compute in float32
-            Checks.require(cmd, rate > 0f && Float.isFinite(rate), String.format(Locale.ROOT,
+            Checks.float32Rate(cmd, sched.rate(e, epochs), String.format(Locale.ROOT,
                     "the learning rate in epoch %d would be %s, which is not a positive float32 number "
                             + "(about 1e-38 to 3e38): change --lr%s", e + 1, sched.rate(e, epochs),
                     schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));

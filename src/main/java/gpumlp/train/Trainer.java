@@ -46,6 +46,7 @@ public final class Trainer {
         backend.uploadWeights(initial);
         List<EpochRecord> records = new ArrayList<>();
         Evaluation eval = null;
+        double chance = Math.log(initial.outputSize()); // the loss of guessing at random
         for (int e = 0; e < s.epochs(); e++) {
             double lr = s.schedule().rate(e, s.epochs());
             int[] order = epochOrder(s.seed(), e + 1, train.count());
@@ -53,7 +54,6 @@ public final class Trainer {
             long t0 = System.nanoTime();
             EpochStats stats = backend.trainEpoch(order, new StepSettings(s.batchSize(), (float) lr, (float) s.momentum()), progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double chance = Math.log(initial.outputSize());
             if (diverged(stats.meanLoss(), chance)) {
                 throw new TrainingDivergedException(e + 1, lr, stats.meanLoss(), chance);
             }

@@ -40,6 +40,15 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** Copies the test picture of a 7 (black on white, 112x112) into {@code dir}. */
+    static Path sevenPng(Path dir) throws IOException {
+        Path png = dir.resolve("seven.png");
+        try (var in = CliTest.class.getResourceAsStream("/digits/seven.png")) {
+            Files.copy(in, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return png;
+    }
+
     @BeforeAll
     static void trainOnce() {
         model = dir.resolve("model.npz");
@@ -118,10 +127,7 @@ class CliTest {
 
     @Test
     void predictAnImageFileAndATestSample() throws IOException {
-        Path png = dir.resolve("seven.png");
-        try (var in = CliTest.class.getResourceAsStream("/digits/seven.png")) {
-            Files.copy(in, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path png = sevenPng(dir);
         Run r = run("predict", "--data", SUBSET, "--model", model.toString(), "--json", "--index", "0", png.toString());
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");

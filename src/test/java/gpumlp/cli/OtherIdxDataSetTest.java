@@ -81,10 +81,7 @@ class OtherIdxDataSetTest {
         Path model = dir.resolve("flat.npz");
         assertEquals(0, CliTest.run("train", "--data", dir.toString(), "--hidden", "4", "--epochs", "1",
                 "--device", "cpu", "-o", model.toString()).code());
-        Path png = dir.resolve("seven.png");
-        try (var in = OtherIdxDataSetTest.class.getResourceAsStream("/digits/seven.png")) {
-            java.nio.file.Files.copy(in, png);
-        }
+        Path png = CliTest.sevenPng(dir);
         CliTest.Run r = CliTest.run("predict", "--data", dir.toString(), "--model", model.toString(), png.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("trained on flat 7-value samples"), r.err());
