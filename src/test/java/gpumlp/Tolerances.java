@@ -30,4 +30,33 @@ public final class Tolerances {
 
     /** Hand-computed values are given to 8 significant digits; float32 carries about 7. */
     public static final double HAND_COMPUTED_ABSOLUTE = 2e-7;
+
+    /**
+     * A GPU kernel against its CPU twin where the two may round differently: softmax divides exp values
+     * computed by CUDA's exp instead of StrictMath's (both within 1 ulp in double, then rounded to
+     * float), so probabilities and deltas in [0, 1] differ by a few float ulps at most (~1e-7).
+     */
+    public static final double GPU_KERNEL_ABSOLUTE = 1e-6;
+    /** Summed or per-row losses (double) from those values: a few float ulps relative. */
+    public static final double GPU_KERNEL_RELATIVE = 1e-6;
+
+    /**
+     * One training step on the GPU against the float32 CPU backend from identical weights, per weight
+     * matrix: cuBLAS sums products in another order than the CPU loops (eps 6e-8 over ~800 terms);
+     * the issue's bound, the same as the float-vs-double one-step bound above.
+     */
+    public static final double GPU_ONE_STEP_RELATIVE = 1e-5;
+
+    /**
+     * The update of one GPU step (W_after - W_before) against the CPU's: the same sums, without the
+     * large unchanged part of W that makes the weight comparison easy; ten times the weight bound,
+     * as a sum of 64 outer products rounds more than the weights it is added to.
+     */
+    public static final double GPU_ONE_STEP_UPDATE_RELATIVE = 1e-4;
+
+    /** 100 steps on the GPU against the CPU: differences grow step by step; the bound. */
+    public static final double GPU_MANY_STEPS_RELATIVE = 1e-3;
+
+    /** Evaluation loss on the GPU against the CPU (sums of float products, then double sums). */
+    public static final double GPU_EVAL_LOSS_RELATIVE = 1e-5;
 }

@@ -37,6 +37,14 @@ public interface Backend extends AutoCloseable {
      */
     float[] probabilities(byte[] images, int count);
 
+    /**
+     * Per-operation timings of the epochs since the last call, one line each, when the backend was
+     * opened for profiling; empty otherwise.
+     */
+    default java.util.List<String> profileReport() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

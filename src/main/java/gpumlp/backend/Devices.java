@@ -3,14 +3,22 @@ package gpumlp.backend;
 
 import gpumlp.UserError;
 import gpumlp.cpu.CpuBackend;
+import gpumlp.gpu.GpuBackend;
+import gpumlp.gpu.GpuUnavailableException;
 import java.io.PrintWriter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public final class Devices {
     private static final Pattern SPEC = Pattern.compile("auto|cpu|gpu(?::(\\d{1,3}))?");
-    /** Why the GPU path cannot be used in this build. */
-    static final String GPU_UNAVAILABLE = "the GPU backend is not built yet in this version of gpu-mlp";
+
+    /**
+     * How the GPU backend runs: TF32 tensor-core products, CUDA graphs (false = eager launches), and
+     * per-operation profiling (eager).
+     */
+    public record GpuSettings(boolean tf32, boolean graphs, boolean profile) {
+        public static final GpuSettings DEFAULT = new GpuSettings(false, true, false);
+    }
 
     private Devices() {}
 
@@ -19,22 +27,43 @@ public final class Devices {
         return SPEC.matcher(spec).matches();
     }
 
-    /**
-     * Opens the backend for a validated device spec. {@code threads} is the CPU thread count.
-     * For auto, one line on {@code log} says which device is used and, for the CPU, why.
-     */
-    public static Backend open(String spec, int threads, PrintWriter log) {
+    /** The GPU index of gpu or gpu:N (0 for gpu and auto). */
+    static int gpuIndex(String spec) {
         Matcher m = SPEC.matcher(spec);
         if (!m.matches()) {
             throw new IllegalArgumentException("invalid device spec: " + spec);
         }
+        return m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * Opens the backend for a validated device spec. {@code threads} is the CPU thread count. For
+     * auto, one line on {@code log} says which device is used and, for the CPU, why not the GPU.
+     * gpu[:N] without a usable GPU throws a {@link UserError} with the reason.
+     */
+    public static Backend open(String spec, int threads, GpuSettings gpu, PrintWriter log) {
+        int index = gpuIndex(spec);
+        if (spec.equals("cpu")) {
+            return new CpuBackend(threads);
+        }
         if (spec.startsWith("gpu")) {
-            throw new UserError(GPU_UNAVAILABLE + ": use --device cpu (or auto)");
+            try {
+                return GpuBackend.open(index, gpu.tf32(), gpu.graphs(), gpu.profile());
+            } catch (GpuUnavailableException e) {
+                throw new UserError("--device " + spec + ": " + e.getMessage() + " (or use --device cpu)", e);
+            }
         }
-        if (spec.equals("auto")) {
-            log.println("device: cpu (" + GPU_UNAVAILABLE + ")");
+        Backend backend;
+        try {
+            backend = GpuBackend.open(0, gpu.tf32(), gpu.graphs(), gpu.profile());
+        } catch (GpuUnavailableException e) {
+            backend = new CpuBackend(threads);
+            log.println("device: " + backend.description() + " (no usable GPU: " + e.getMessage() + ")");
             log.flush();
+            return backend;
         }
-        return new CpuBackend(threads);
+        log.println("device: " + backend.description());
+        log.flush();
+        return backend;
     }
 }

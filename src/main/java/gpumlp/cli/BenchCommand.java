@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Trains each batch size for a few epochs on the chosen device and prints the median epoch time "
-                + "(training only, evaluation excluded), samples/s and the final test accuracy.",
+                + "(training only, evaluation excluded), samples/s and the final test accuracy: a table, then the same "
+                + "rows as JSON lines.",
                 "Learning rate: 0.01 at batch size 1, 0.1 otherwise (as the NumPy and PyTorch comparison scripts), unless --lr is given.",
                 "Example: gpu-mlp bench --device cpu --batch-sizes 1,128 --epochs 3"},
         exitCodeListHeading = "%nExit codes:%n",
@@ -59,7 +60,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--json", description = "Print one JSON object per batch size instead of the table.")
+    @Option(names = "--profile", description = "GPU: run the steps eagerly and print the time of each operation "
+            + "(CUDA events) in the last epoch of each batch size.")
+    boolean profile;
+
+    @Option(names = "--json", description = "Print only the JSON lines (one object per batch size, as each finishes), no table.")
     boolean json;
 
     /** One measured configuration. */
@@ -82,10 +87,16 @@ public final class BenchCommand implements Callable<Integer> {
         Dataset train = DataDirectory.train(data.dir);
         Dataset test = DataDirectory.test(data.dir);
         List<Row> rows = new ArrayList<>();
-        try (Backend backend = device.open(cmd.getErr())) {
+        try (Backend backend = device.open(cmd.getErr(), profile)) {
             for (int batch : batchSizes) {
                 Row row = measure(backend, train, test, batch);
                 rows.add(row);
+                List<String> ops = backend.profileReport();
+                if (!ops.isEmpty()) {
+                    out.println("profile, batch " + batch + ", " + backend.description() + ":");
+                    ops.forEach(out::println);
+                    out.flush();
+                }
                 if (json) {
                     out.println(new ObjectMapper().writeValueAsString(toMap(row)));
                     out.flush();
@@ -94,6 +105,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!json) {
             printTable(out, rows);
+            for (Row row : rows) {
+                out.println(new ObjectMapper().writeValueAsString(toMap(row)));
+            }
+            out.flush();
         }
         return Cli.OK;
     }

@@ -1,4 +1,4 @@
-// Mixin: --device auto|cpu|gpu[:N] and --threads N, validated before any work starts.
+// Mixin: --device auto|cpu|gpu[:N], --threads N, --tf32 and --eager, validated before any work starts.
 package gpumlp.cli;
 
 import gpumlp.backend.Backend;
@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 public final class DeviceOptions {
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
-            description = "auto, cpu, gpu or gpu:N. auto uses the GPU when one is usable, else the CPU, "
-                    + "saying why (this version has no GPU backend yet). Default: ${DEFAULT-VALUE}.")
+            description = "auto, cpu, gpu or gpu:N. auto uses GPU 0 when it is usable, else the CPU, "
+                    + "saying why. Default: ${DEFAULT-VALUE}.")
     String device;
 
     /** More threads than this only costs memory and hand-over time. */
@@ -19,6 +19,14 @@ public final class DeviceOptions {
     @Option(names = "--threads", paramLabel = "N",
             description = "CPU threads (default: all ${sys:gpumlp.cores} cores). Results do not depend on it.")
     Integer threads;
+
+    @Option(names = "--tf32", description = "GPU: TF32 tensor-core matrix products (faster, about 3 significant digits "
+            + "per product). Default: exact FP32.")
+    boolean tf32;
+
+    @Option(names = "--eager", description = "GPU: launch every kernel directly instead of replaying CUDA graphs "
+            + "(slower; for debugging).")
+    boolean eager;
 
     static {
         System.setProperty("gpumlp.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
@@ -35,6 +43,12 @@ public final class DeviceOptions {
     }
 
     Backend open(PrintWriter log) {
-        return Devices.open(device, threads != null ? threads : Runtime.getRuntime().availableProcessors(), log);
+        return open(log, false);
+    }
+
+    /** Opens the device; {@code profile} times each GPU operation (eager steps). */
+    Backend open(PrintWriter log, boolean profile) {
+        return Devices.open(device, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+                new Devices.GpuSettings(tf32, !eager, profile), log);
     }
 }

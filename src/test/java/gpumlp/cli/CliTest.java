@@ -4,6 +4,7 @@ package gpumlp.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -199,10 +200,52 @@ class CliTest {
     }
 
     @Test
-    void gpuWithoutAGpuBackendIsExitCodeOneWithAReason() {
-        Run r = run("train", "--data", SUBSET, "--device", "gpu", "--epochs", "1", "-o", dir.resolve("g.npz").toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("GPU"), r.err());
+    void gpuWithoutAUsableGpuIsExitCodeOneWithAReason() {
+        assumeFalse(gpuUsable(), "this machine has a usable GPU");
+        for (int attempt = 0; attempt < 2; attempt++) { // the second attempt must still know the reason
+            Run r = run("train", "--data", SUBSET, "--device", "gpu", "--epochs", "1", "-o", dir.resolve("g.npz").toString());
+            assertEquals(1, r.code());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().matches("(?s)gpu-mlp: --device gpu: .*(not found|no CUDA device|driver).* \\(or use --device cpu\\)\\s*"),
+                    r.err());
+        }
+    }
+
+    @Test
+    void doctorWithoutAUsableGpuSaysWhyAndExitsOne() {
+        assumeFalse(gpuUsable(), "this machine has a usable GPU");
+        Run r = run("doctor");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("java:"), r.out());
+        assertTrue(r.out().contains("result:   the GPU path does not work: "), r.out());
+    }
+
+    @Test
+    void benchPrintsATableThenJsonLinesAndJsonAlone() throws Exception {
+        Run r = run("bench", "--data", SUBSET, "--device", "cpu", "--batch-sizes", "64,1", "--epochs", "1",
+                "--hidden", "16", "--profile");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertTrue(lines.get(0).startsWith("network"), r.out());
+        assertTrue(lines.get(1).startsWith("784-16-10") && lines.get(1).contains("cpu ("), r.out());
+        assertFalse(r.out().contains("profile"), "the CPU has no per-operation profile: " + r.out());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(64, json.readTree(lines.get(3)).get("batch").asInt(), r.out());
+        assertEquals(1, json.readTree(lines.get(4)).get("batch").asInt(), r.out());
+        assertTrue(json.readTree(lines.get(4)).get("median_epoch_seconds").asDouble() > 0, r.out());
+        Run j = run("bench", "--data", SUBSET, "--device", "cpu", "--batch-sizes", "64", "--epochs", "1", "--hidden", "16",
+                "--json");
+        assertEquals(0, j.code(), j.err());
+        assertEquals(1, j.out().strip().lines().count(), j.out());
+        assertTrue(json.readTree(j.out()).get("test_accuracy").asDouble() > 0.1, j.out());
+    }
+
+    private static boolean gpuUsable() {
+        try {
+            return gpumlp.gpu.CudaContext.deviceCount() > 0;
+        } catch (gpumlp.gpu.GpuUnavailableException e) {
+            return false;
+        }
     }
 
     @Test
@@ -210,7 +253,9 @@ class CliTest {
         Run r = run("train", "--data", SUBSET, "--device", "auto", "--epochs", "1", "--limit", "200", "--hidden", "16",
                 "-o", dir.resolve("a.npz").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("device: cpu ("), r.err());
+        if (!gpuUsable()) {
+            assertTrue(r.err().contains("device: cpu (") && r.err().contains("no usable GPU: "), r.err());
+        }
     }
 
     @Test

@@ -1,0 +1,634 @@
+// The GPU implementation of the Backend seam: data, weights and every training step stay on the device.
+package gpumlp.gpu;
+
+import static gpumlp.gpu.StepScalars.ETA;
+import static gpumlp.gpu.StepScalars.INV_FULL;
+import static gpumlp.gpu.StepScalars.INV_TAIL;
+import static gpumlp.gpu.StepScalars.MU;
+import static gpumlp.gpu.StepScalars.NEG_RATE_FULL;
+import static gpumlp.gpu.StepScalars.NEG_RATE_TAIL;
+import static gpumlp.gpu.StepScalars.ONE;
+import static gpumlp.gpu.StepScalars.ZERO;
+
+import gpumlp.backend.Backend;
+import gpumlp.backend.EpochProgress;
+import gpumlp.backend.EpochStats;
+import gpumlp.backend.Evaluation;
+import gpumlp.backend.StepSettings;
+import gpumlp.data.Dataset;
+import gpumlp.model.Network;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.Pointer;
+
+/**
+ * A training step is the CPU backend's, in the same order and with the same names: gather_batch,
+ * then per layer linearForward (SGEMM) and relu_forward, softmax_xent, then per layer from the top
+ * linearBackward (SGEMM) and relu_backward with the weights before the update, then per layer the
+ * update: outer_product_update for a batch of one, an SGEMM with beta = 1 for a mini-batch, or an
+ * SGEMM into a gradient buffer and momentum_update. The output layer's update runs on a second
+ * stream, overlapping the rest of the backward pass, once its weights have been read for the last
+ * time in the step; the step ends by joining the two streams.
+ *
+ * <p>The training set is uploaded once, as bytes. Each epoch uploads its permutation and resets a
+ * step counter on the device; gather_batch reads the counter to find its batch, and softmax_xent
+ * writes the batch's loss and correct count into per-step slots and advances the counter. Every
+ * step of an epoch is therefore the same sequence of launches, which is captured once as a CUDA
+ * graph of {@link #STEPS_PER_GRAPH} steps and replayed; nothing is copied between host and device
+ * inside the epoch except when the progress display asks. The learning rate and its derived
+ * scalars live in device memory ({@link StepScalars}), so a schedule does not need a new graph.
+ *
+ * <p>W1's rows follow the {@link FeatureOrder} of the training set on the device; the training
+ * products use only its live features. w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major:
+ * weights, momentum state, gradient. Batch buffers are described in {@link BatchBuffers}.
+ */
+public final class GpuBackend implements Backend {
+    /** Rows per evaluation chunk, also the least batch capacity (evaluation then never reallocates). */
+    static final int EVAL_ROWS = 4096;
+    /** Training steps captured in one graph. */
+    static final int STEPS_PER_GRAPH = 32;
+
+    private final CudaContext ctx;
+    private final Kernels kernels;
+    private final Gemm gemm;
+    private final Kernels sideKernels;   // the same kernels on the side stream
+    private final Gemm sideGemm;         // cuBLAS on the side stream
+    private final boolean useGraphs;
+    private final DeviceBuffer scalars;     // StepScalars.SLOTS floats
+    private final DeviceBuffer step;        // the step counter
+    private final DeviceBuffer blocksDone;  // softmax_xent's count of finished blocks (0 between launches)
+    private final StepProfiler profiler;    // null unless profiling
+    private final Map<GraphKey, CudaGraph> graphs = new HashMap<>();
+
+    private int[] sizes;
+    private DeviceBuffer[] w;
+    private DeviceBuffer[] v;
+    private DeviceBuffer[] g;
+
+    private DeviceData train;
+    private DeviceData evalData;
+    private FeatureOrder features;   // null: the identity (no training set yet, or another input size)
+    private DeviceBuffer featureOf;  // features.order() on the device
+
+    private EpochBuffers epoch;
+    private BatchBuffers batch;
+
+    /** What a captured graph depends on besides the buffers it points to. */
+    private record GraphKey(int batchSize, int rows, int steps, boolean momentum) {}
+
+    private GpuBackend(CudaContext ctx, boolean tf32, boolean useGraphs, boolean profile) {
+        this.ctx = ctx;
+        this.useGraphs = useGraphs && !profile;
+        Kernels k = null;
+        Gemm gm = null;
+        Gemm side = null;
+        DeviceBuffer sc = null;
+        DeviceBuffer st = null;
+        try {
+            k = new Kernels(ctx);
+            gm = new Gemm(ctx, tf32);
+            side = new Gemm(ctx.sideStream(), tf32);
+            sc = DeviceBuffer.floats(StepScalars.SLOTS, "scalars");
+            sc.upload(StepScalars.values(new StepSettings(1, 1f, 0f), 0)); // ONE and ZERO for evaluation
+            st = DeviceBuffer.ints(1, "the step counter");
+            this.blocksDone = DeviceBuffer.ints(1, "the softmax_xent block counter");
+            this.blocksDone.clear();
+        } catch (RuntimeException | Error e) {
+            closeAll(sc, st);
+            if (side != null) {
+                side.close();
+            }
+            if (gm != null) {
+                gm.close();
+            }
+            if (k != null) {
+                k.close();
+            }
+            throw e;
+        }
+        this.kernels = k;
+        this.gemm = gm;
+        this.sideKernels = k.on(ctx.sideStream());
+        this.sideGemm = side;
+        this.scalars = sc;
+        this.step = st;
+        this.profiler = profile ? new StepProfiler(ctx) : null;
+    }
+
+    /**
+     * Opens gpu:{@code index}: context, kernels compiled for it, cuBLAS. Throws
+     * {@link GpuUnavailableException} (a user error with the reason) when the GPU cannot be used.
+     */
+    public static GpuBackend open(int index, boolean tf32, boolean useGraphs) {
+        return open(index, tf32, useGraphs, false);
+    }
+
+    /**
+     * As {@link #open(int, boolean, boolean)}; {@code profile} runs the steps eagerly and times every
+     * operation (see {@link #profileReport()}).
+     */
+    public static GpuBackend open(int index, boolean tf32, boolean useGraphs, boolean profile) {
+        CudaContext ctx = CudaContext.open(index);
+        try {
+            return new GpuBackend(ctx, tf32, useGraphs, profile);
+        } catch (RuntimeException | Error e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String description() {
+        String mode = useGraphs ? "CUDA graphs" : profiler != null ? "eager, profiled" : "eager";
+        return "gpu:" + ctx.index() + " " + ctx.name() + " (" + kernels.target().split(" ")[0] + ", "
+                + (gemm.tf32() ? "TF32" : "FP32") + ", " + mode + ")";
+    }
+
+    /** The loaded cuBLAS version. */
+    public String cublasVersion() {
+        return gemm.version();
+    }
+
+    /** What the kernels were compiled to, e.g. "sm_90 CUBIN". */
+    public String kernelTarget() {
+        return kernels.target();
+    }
+
+    @Override
+    public void uploadTrainingSet(Dataset data) {
+        ctx.makeCurrent();
+        ctx.synchronize();
+        closeGraphs();
+        if (train != null) {
+            train.close();
+            train = null;
+        }
+        if (w != null && sizes[0] != data.features()) {
+            freeModelBuffers(); // weights for another input size: uploadWeights must come next
+            sizes = null;
+        }
+        // weights already here change their row order with the feature order (momentum too)
+        Network current = w != null ? readWeights() : null;
+        float[] velocity = v != null ? toModelOrder(readFloats(v[0])) : null;
+        setFeatureOrder(FeatureOrder.liveFirst(data));
+        train = DeviceData.upload(data);
+        if (current != null) {
+            writeWeights(current);
+            if (velocity != null) {
+                v[0].upload(toDeviceOrder(velocity));
+            }
+        }
+    }
+
+    private void setFeatureOrder(FeatureOrder order) {
+        closeAll(featureOf);
+        featureOf = null;
+        features = order;
+        if (order != null) {
+            featureOf = DeviceBuffer.ints(order.features(), "the feature order");
+            featureOf.upload(order.order());
+        }
+    }
+
+    private float[] toModelOrder(float[] w1) {
+        return features == null ? w1 : features.toModel(w1, sizes[1]);
+    }
+
+    private float[] toDeviceOrder(float[] w1) {
+        return features == null ? w1 : features.toDevice(w1, sizes[1]);
+    }
+
+    @Override
+    public void uploadWeights(Network network) {
+        ctx.makeCurrent();
+        ctx.synchronize();
+        writeWeights(network);
+        if (v != null) {
+            for (DeviceBuffer vl : v) {
+                vl.clear();
+            }
+        }
+    }
+
+    /** Copies the weights to the device (W1's rows in device order), keeping the momentum state. */
+    private void writeWeights(Network network) {
+        if (sizes == null || !Arrays.equals(sizes, network.sizes())) {
+            freeModelBuffers();
+            sizes = network.sizes();
+            w = new DeviceBuffer[layers()];
+            for (int l = 1; l <= layers(); l++) {
+                w[l - 1] = DeviceBuffer.floats(weightCount(l), "W" + l);
+            }
+        }
+        if (features != null && features.features() != sizes[0]) {
+            setFeatureOrder(null); // another input size than the training set's: no reordering
+        }
+        for (int l = 1; l <= layers(); l++) {
+            w[l - 1].upload(l == 1 ? toDeviceOrder(network.weights(1)) : network.weights(l));
+        }
+    }
+
+    @Override
+    public Network readWeights() {
+        requireWeights();
+        ctx.makeCurrent();
+        ctx.synchronize();
+        Network net = Network.zeros(sizes);
+        float[] w1 = toModelOrder(readFloats(w[0]));
+        System.arraycopy(w1, 0, net.weights(1), 0, w1.length);
+        for (int l = 2; l <= layers(); l++) {
+            w[l - 1].download(net.weights(l));
+        }
+        return net;
+    }
+
+    @Override
+    public EpochStats trainEpoch(int[] permutation, StepSettings s, EpochProgress progress) {
+        requireWeights();
+        if (train == null) {
+            throw new IllegalStateException("uploadTrainingSet must be called before trainEpoch");
+        }
+        if (train.source().features() != sizes[0]) {
+            throw new IllegalStateException("the network takes " + sizes[0] + " inputs but the data has "
+                    + train.source().features() + " features");
+        }
+        ctx.makeCurrent();
+        int n = permutation.length;
+        if (n == 0) {
+            return new EpochStats(0, 0, 0);
+        }
+        int b = s.batchSize();
+        int full = n / b;
+        int tail = n % b;
+        int steps = full + (tail > 0 ? 1 : 0);
+        boolean momentum = s.momentum() > 0f;
+        ensureBatchCapacity(Math.min(b, n));
+        ensureEpochBuffers(n, steps);
+        if (momentum) {
+            ensureMomentumBuffers();
+        }
+        ctx.synchronize(); // the previous epoch's staged bytes are no longer in use
+        epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars);
+        if (profiler != null) {
+            profiler.reset(); // report the last epoch: the first one pays for loading cuBLAS's kernels
+        }
+        int done = 0;
+        if (useGraphs) {
+            int k = Math.min(STEPS_PER_GRAPH, full);
+            while (k > 1 && full - done >= k) {
+                graph(b, b, k, momentum).launch();
+                done += k;
+                report(progress, done, b, n);
+            }
+            while (done < full) {
+                graph(b, b, 1, momentum).launch();
+                done++;
+                report(progress, done, b, n);
+            }
+            if (tail > 0) {
+                graph(b, tail, 1, momentum).launch();
+            }
+        } else {
+            for (; done < full; done++) {
+                eagerStep(b, b, momentum);
+                report(progress, done + 1, b, n);
+            }
+            if (tail > 0) {
+                eagerStep(b, tail, momentum);
+            }
+        }
+        return epoch.finish(ctx, n, steps);
+    }
+
+    /** Reads the running totals when the progress display asks (this waits for the GPU). */
+    private void report(EpochProgress progress, int stepsDone, int b, int n) {
+        if (progress.due()) {
+            EpochStats sofar = epoch.sofar(ctx, Math.min((long) stepsDone * b, n), stepsDone);
+            progress.update(sofar.samples(), sofar.lossSum(), sofar.correct());
+        }
+    }
+
+    private CudaGraph graph(int b, int rows, int steps, boolean momentum) {
+        GraphKey key = new GraphKey(b, rows, steps, momentum);
+        CudaGraph graph = graphs.get(key);
+        if (graph == null) {
+            graph = CudaGraph.capture(ctx, () -> {
+                for (int i = 0; i < steps; i++) {
+                    trainStep(b, rows, momentum);
+                }
+            });
+            graphs.put(key, graph);
+        }
+        return graph;
+    }
+
+    private void eagerStep(int b, int rows, boolean momentum) {
+        if (profiler != null) {
+            profiler.begin();
+        }
+        trainStep(b, rows, momentum);
+        if (profiler != null) {
+            profiler.end();
+        }
+    }
+
+    /** Ends an operation for the profiler (a no-op unless profiling). */
+    private void mark(String operation) {
+        if (profiler != null) {
+            profiler.mark(operation);
+        }
+    }
+
+    @Override
+    public List<String> profileReport() {
+        return profiler == null ? List.of() : profiler.reportAndReset();
+    }
+
+    /** One SGD step on the batch the step counter points at; `rows` is the batch size b, or fewer for the last one. */
+    private void trainStep(int b, int rows, boolean momentum) {
+        int L = layers();
+        boolean full = rows == b;
+        BatchBuffers bb = batch;
+        // The output layer's update overlaps the rest of the backward pass on the side stream (not when
+        // profiling, which times one operation after the other).
+        boolean overlap = profiler == null;
+        kernels.gatherBatch(train.images(), sizes[0], epoch.order, step, b, 0, rows, train.labels(), featureOf,
+                bb.act[0], bb.ld[0], bb.labels);
+        mark("gather_batch");
+        forward(rows, trainedInputs());
+        kernels.softmaxXent(bb.pre[L], rows, sizes[L], bb.labels, step, epoch.lossPerStep, epoch.correctPerStep,
+                bb.partialLoss, bb.partialCorrect, blocksDone);
+        mark("softmax_xent");
+        for (int l = L; l >= 2; l--) {
+            gemm.linearBackward(bb.pre[l].pointer(), rows, sizes[l], w[l - 1].pointer(), sizes[l - 1],
+                    bb.pre[l - 1].pointer(), scalar(ONE), scalar(ZERO));
+            mark("linearBackward W" + l);
+            if (l == L && overlap) { // W(L) has been read for the last time in this step: update it alongside
+                ctx.forkToSide();
+                update(L, rows, full, momentum, sideKernels, sideGemm);
+            }
+            kernels.reluBackward(bb.pre[l - 1], sizes[l - 1], bb.act[l - 1], bb.ld[l - 1], rows, sizes[l - 1]);
+            mark("relu_backward " + (l - 1));
+        }
+        for (int l = 1; l <= L; l++) {
+            if (l < L || !overlap) {
+                update(l, rows, full, momentum, kernels, gemm);
+            }
+        }
+        if (overlap) {
+            ctx.joinSide();
+        }
+    }
+
+    /** Updates W(l) from delta(l) and act[l-1], launching on the stream of {@code k} and {@code gm}. */
+    private void update(int l, int rows, boolean fullBatch, boolean momentum, Kernels k, Gemm gm) {
+        int dIn = l == 1 ? trainedInputs() : sizes[l - 1]; // dead features' rows have a zero gradient
+        int dOut = sizes[l];
+        BatchBuffers bb = batch;
+        if (rows == 1 && !momentum) {
+            k.outerProductUpdate(w[l - 1].pointer(), bb.act[l - 1].pointer(), bb.pre[l].pointer(), dIn, dOut, scalar(ETA));
+            mark("outer_product_update W" + l);
+        } else if (!momentum) {
+            gm.outerProductSum(bb.pre[l].pointer(), rows, dOut, bb.act[l - 1].pointer(), bb.ld[l - 1], dIn,
+                    w[l - 1].pointer(), scalar(fullBatch ? NEG_RATE_FULL : NEG_RATE_TAIL), scalar(ONE));
+            mark("sgdUpdate W" + l);
+        } else {
+            gm.outerProductSum(bb.pre[l].pointer(), rows, dOut, bb.act[l - 1].pointer(), bb.ld[l - 1], dIn,
+                    g[l - 1].pointer(), scalar(ONE), scalar(ZERO));
+            mark("gradient W" + l);
+            // only the rows the product wrote: a dead feature's momentum stays 0 and its weights unchanged
+            k.momentumUpdate(w[l - 1], v[l - 1], g[l - 1], (long) (dIn + 1) * dOut, scalar(MU), scalar(ETA),
+                    scalar(fullBatch ? INV_FULL : INV_TAIL));
+            mark("momentum_update W" + l);
+        }
+    }
+
+    /** Input features the training products use: the live ones (all when there is no feature order). */
+    private int trainedInputs() {
+        return features != null ? features.live() : sizes[0];
+    }
+
+    /**
+     * act[0] holds the input; fills act[1..L-1] (ReLU) and the logits pre[L]. The first product uses
+     * the first {@code inputs} features (device order) and W1's matching rows.
+     */
+    private void forward(int rows, int inputs) {
+        int L = layers();
+        BatchBuffers bb = batch;
+        for (int l = 1; l <= L; l++) {
+            gemm.linearForward(bb.act[l - 1].pointer(), bb.ld[l - 1], rows, l == 1 ? inputs : sizes[l - 1],
+                    w[l - 1].pointer(), sizes[l], bb.pre[l].pointer(), sizes[l], scalar(ONE), scalar(ZERO));
+            mark("linearForward W" + l);
+            if (l < L) {
+                kernels.reluForward(bb.pre[l], sizes[l], rows, sizes[l], bb.act[l], bb.ld[l]);
+                mark("relu_forward " + l);
+            }
+        }
+    }
+
+    @Override
+    public Evaluation evaluate(Dataset data) {
+        requireWeights();
+        ctx.makeCurrent();
+        DeviceData d = deviceCopy(data);
+        int n = data.count();
+        int classes = outputs();
+        int[] predictedAll = new int[n];
+        double lossSum = 0;
+        ensureBatchCapacity(1);
+        BatchBuffers bb = batch;
+        for (int start = 0; start < n; start += bb.capacity) {
+            int rows = Math.min(bb.capacity, n - start);
+            kernels.gatherBatch(d.images(), sizes[0], null, null, 0, start, rows, d.labels(), featureOf, bb.act[0],
+                    bb.ld[0], bb.labels);
+            forward(rows, sizes[0]);
+            kernels.xentArgmax(bb.pre[layers()], rows, classes, bb.labels, bb.rowLoss, bb.predicted);
+            ctx.synchronize();
+            double[] losses = new double[rows];
+            int[] pred = new int[rows];
+            bb.rowLoss.download(losses);
+            bb.predicted.download(pred);
+            for (double x : losses) {
+                lossSum += x;
+            }
+            System.arraycopy(pred, 0, predictedAll, start, rows);
+        }
+        return new Evaluation(lossSum, predictedAll, data.labels().clone(), classes);
+    }
+
+    @Override
+    public float[] probabilities(byte[] images, int count) {
+        requireWeights();
+        ctx.makeCurrent();
+        int classes = outputs();
+        float[] out = new float[count * classes];
+        if (count == 0) {
+            return out;
+        }
+        ensureBatchCapacity(1);
+        BatchBuffers bb = batch;
+        try (DeviceBuffer bytes = DeviceBuffer.bytes((long) count * sizes[0], "the images to predict")) {
+            ctx.synchronize();
+            bytes.upload(Arrays.copyOf(images, count * sizes[0]));
+            for (int start = 0; start < count; start += bb.capacity) {
+                int rows = Math.min(bb.capacity, count - start);
+                kernels.gatherBatch(bytes, sizes[0], null, null, 0, start, rows, null, featureOf, bb.act[0], bb.ld[0],
+                        null);
+                forward(rows, sizes[0]);
+                kernels.softmax(bb.pre[layers()], rows, classes);
+                ctx.synchronize();
+                float[] p = new float[rows * classes];
+                bb.pre[layers()].download(p);
+                System.arraycopy(p, 0, out, start * classes, p.length);
+            }
+        }
+        return out;
+    }
+
+    /** The device copy of a data set: the training set's own, or one cached evaluation set. */
+    private DeviceData deviceCopy(Dataset data) {
+        if (train != null && train.source() == data) {
+            return train;
+        }
+        if (evalData == null || evalData.source() != data) {
+            ctx.synchronize();
+            if (evalData != null) {
+                evalData.close();
+            }
+            evalData = null;
+            evalData = DeviceData.upload(data);
+        }
+        return evalData;
+    }
+
+    /** Batch buffers for at least max(rows, EVAL_ROWS) rows; reallocating drops the captured graphs. */
+    private void ensureBatchCapacity(int rows) {
+        int need = Math.max(rows, EVAL_ROWS);
+        if (batch != null && need <= batch.capacity) {
+            return;
+        }
+        ctx.synchronize();
+        freeBatchBuffers();
+        batch = new BatchBuffers(sizes, need);
+    }
+
+    private void ensureEpochBuffers(int n, int steps) {
+        if (epoch != null && epoch.fits(n, steps)) {
+            return;
+        }
+        ctx.synchronize();
+        closeGraphs();
+        if (epoch != null) {
+            epoch.close();
+            epoch = null;
+        }
+        epoch = new EpochBuffers(n, steps);
+    }
+
+    private void ensureMomentumBuffers() {
+        if (v != null) {
+            return;
+        }
+        ctx.synchronize();
+        closeGraphs();
+        v = new DeviceBuffer[layers()];
+        g = new DeviceBuffer[layers()];
+        for (int l = 1; l <= layers(); l++) {
+            v[l - 1] = DeviceBuffer.floats(weightCount(l), "momentum of W" + l);
+            v[l - 1].clear();
+            g[l - 1] = DeviceBuffer.floats(weightCount(l), "gradient of W" + l);
+        }
+    }
+
+    private Pointer scalar(int slot) {
+        return scalars.at(slot);
+    }
+
+    private long weightCount(int l) {
+        return (long) (sizes[l - 1] + 1) * sizes[l];
+    }
+
+    private int layers() {
+        return sizes.length - 1;
+    }
+
+    private int outputs() {
+        return sizes[sizes.length - 1];
+    }
+
+    private void requireWeights() {
+        if (w == null) {
+            throw new IllegalStateException("uploadWeights must be called first");
+        }
+    }
+
+    private static float[] readFloats(DeviceBuffer b) {
+        float[] a = new float[(int) b.length()];
+        b.download(a);
+        return a;
+    }
+
+    private void closeGraphs() {
+        for (CudaGraph graph : graphs.values()) {
+            graph.close();
+        }
+        graphs.clear();
+    }
+
+    private void freeBatchBuffers() {
+        closeGraphs();
+        if (batch != null) {
+            batch.close();
+            batch = null;
+        }
+    }
+
+    private void freeModelBuffers() {
+        freeBatchBuffers();
+        if (w != null) {
+            closeAll(w);
+        }
+        if (v != null) {
+            closeAll(v);
+            closeAll(g);
+        }
+        w = null;
+        v = null;
+        g = null;
+    }
+
+    /** Closes each buffer that is not null. */
+    static void closeAll(DeviceBuffer... buffers) {
+        for (DeviceBuffer b : buffers) {
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ctx.makeCurrent();
+        ctx.synchronize();
+        freeModelBuffers();
+        if (epoch != null) {
+            epoch.close();
+        }
+        closeAll(scalars, step, blocksDone, featureOf);
+        if (profiler != null) {
+            profiler.close();
+        }
+        if (train != null) {
+            train.close();
+        }
+        if (evalData != null) {
+            evalData.close();
+        }
+        sideGemm.close();
+        gemm.close();
+        kernels.close();
+        ctx.close();
+    }
+}

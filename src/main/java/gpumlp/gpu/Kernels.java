@@ -1,0 +1,213 @@
+// One typed Java method per CUDA kernel of kernels/*.cu, launched on the context's stream (names as in CpuOps).
+package gpumlp.gpu;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+
+/**
+ * Shapes are in elements, matrices row-major with the leading dimension (row stride) named ld*.
+ * Every kernel is asynchronous; errors of a launch surface at the next synchronisation. The CPU
+ * twin of each kernel is the {@code CpuOps} method of the same name; kernels/README.md lists them.
+ */
+public final class Kernels implements AutoCloseable {
+    private static final int THREADS = 256;
+    private static final int MAX_GRID_Y = 65535;
+    /**
+     * Batches of up to this many rows get one grid row of blocks per row; larger ones 1024 grid rows
+     * that loop over several rows each (measured on an H200: faster at 8192 rows, slower at 2656).
+     */
+    private static final int ROW_PER_BLOCK_ROWS = 4096;
+    private static final int MAX_BLOCKS = 1 << 20;
+    /** Threads per block of softmax_xent (SOFTMAX_XENT_THREADS in softmax_xent.cu). */
+    static final int SOFTMAX_XENT_THREADS = 64;
+    private static final Pointer NULL = new CUdeviceptr();
+
+    private final CUstream stream;
+    private final List<CUmodule> modules;
+    private final Map<String, CUfunction> functions;
+    private final String target;
+
+    /** Compiles (once per process) and loads every kernel file for the context's GPU; launches on its main stream. */
+    public Kernels(CudaContext ctx) {
+        this.stream = ctx.stream();
+        this.modules = new ArrayList<>();
+        this.functions = new HashMap<>();
+        String t = null;
+        for (String file : KernelSource.FILES) {
+            KernelCompiler.Image image = KernelCompiler.compileResource(file, ctx.computeCapabilityMajor(),
+                    ctx.computeCapabilityMinor());
+            CUmodule module = new CUmodule();
+            cuModuleLoadData(module, image.isCubin() ? image.cubin() : KernelCompiler.nulTerminated(image.ptx()));
+            modules.add(module);
+            t = image.target() + (image.isCubin() ? " CUBIN" : " PTX");
+            for (String name : kernelNames(file)) {
+                CUfunction f = new CUfunction();
+                cuModuleGetFunction(f, module, name);
+                functions.put(name, f);
+            }
+        }
+        this.target = t;
+    }
+
+    private Kernels(Kernels loaded, CUstream stream) {
+        this.stream = stream;
+        this.modules = List.of(); // owned by `loaded`
+        this.functions = loaded.functions;
+        this.target = loaded.target;
+    }
+
+    /** The same kernels, launched on {@code stream} (the modules stay owned by this instance). */
+    Kernels on(CUstream stream) {
+        return new Kernels(this, stream);
+    }
+
+    /** The extern "C" kernels each file defines. */
+    static List<String> kernelNames(String file) {
+        return switch (file) {
+            case "gather.cu" -> List.of("gather_batch");
+            case "relu.cu" -> List.of("relu_forward", "relu_backward");
+            case "softmax_xent.cu" -> List.of("softmax_xent", "xent_argmax", "softmax");
+            case "sgd.cu" -> List.of("outer_product_update", "momentum_update");
+            default -> throw new IllegalArgumentException("unknown kernel file " + file);
+        };
+    }
+
+    /** What the kernels were compiled to, e.g. "sm_90 CUBIN". */
+    public String target() {
+        return target;
+    }
+
+    /**
+     * gather_batch: x[r] = [1, images[sample][featureOf[c]] / 255 for c] for rows r, sample = order[base + r]
+     * (base + r when order is null), base = start + (*step) * batchSize (start alone when step is null);
+     * featureOf null is the identity; batchLabels[r] = labels[sample] when both are given.
+     * images: n x features bytes; featureOf: features ints; x: rows x ldx.
+     */
+    public void gatherBatch(DeviceBuffer images, int features, DeviceBuffer order, DeviceBuffer step, int batchSize,
+                            int start, int rows, DeviceBuffer labels, DeviceBuffer featureOf, DeviceBuffer x, int ldx,
+                            DeviceBuffer batchLabels) {
+        launch("gather_batch", blocks(features + 1L, THREADS), rowBlocks(rows), THREADS, 0,
+                ptr(images.pointer()), i(features), ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start),
+                i(rows), ptr(orNull(labels)), ptr(orNull(featureOf)), ptr(x.pointer()), i(ldx), ptr(orNull(batchLabels)));
+    }
+
+    private static int rowBlocks(int rows) {
+        return rows <= ROW_PER_BLOCK_ROWS ? rows : 1024;
+    }
+
+    /** relu_forward: x[r] = [1, max(0, s[r])]. s: rows x d (ld lds); x: rows x ldx, ldx >= d + 1. */
+    public void reluForward(DeviceBuffer s, int lds, int rows, int d, DeviceBuffer x, int ldx) {
+        launch("relu_forward", blocks(d + 1L, THREADS), rowBlocks(rows), THREADS, 0,
+                ptr(s.pointer()), i(lds), i(rows), i(d), ptr(x.pointer()), i(ldx));
+    }
+
+    /** relu_backward: delta[r][i] = 0 where x[r][1 + i] = max(0, s) is not positive. delta: rows x d (ld ldd). */
+    public void reluBackward(DeviceBuffer delta, int ldd, DeviceBuffer x, int ldx, int rows, int d) {
+        launch("relu_backward", blocks(d, THREADS), rowBlocks(rows), THREADS, 0,
+                ptr(delta.pointer()), i(ldd), ptr(x.pointer()), i(ldx), i(rows), i(d));
+    }
+
+    /** Blocks softmax_xent runs in for a batch of {@code rows}: the length its scratch buffers need. */
+    public static int softmaxXentBlocks(int rows) {
+        return (rows + SOFTMAX_XENT_THREADS - 1) / SOFTMAX_XENT_THREADS;
+    }
+
+    /**
+     * softmax_xent: z (rows x classes logits) becomes x(L) - y; lossPerStep[*step] and
+     * correctPerStep[*step] receive the batch's summed loss and correct count; *step advances by one.
+     * partialLoss (doubles) and partialCorrect (ints) hold {@link #softmaxXentBlocks} values;
+     * blocksDone is one int that must be 0 (the kernel leaves it 0).
+     */
+    public void softmaxXent(DeviceBuffer z, int rows, int classes, DeviceBuffer batchLabels, DeviceBuffer step,
+                            DeviceBuffer lossPerStep, DeviceBuffer correctPerStep, DeviceBuffer partialLoss,
+                            DeviceBuffer partialCorrect, DeviceBuffer blocksDone) {
+        int blocks = softmaxXentBlocks(rows);
+        if (partialLoss.length() < blocks || partialCorrect.length() < blocks) {
+            throw new IllegalArgumentException("softmax_xent needs " + blocks + " partial slots for " + rows + " rows");
+        }
+        launch("softmax_xent", blocks, 1, SOFTMAX_XENT_THREADS, 0, ptr(z.pointer()), i(rows), i(classes),
+                ptr(batchLabels.pointer()), ptr(step.pointer()), ptr(lossPerStep.pointer()), ptr(correctPerStep.pointer()),
+                ptr(partialLoss.pointer()), ptr(partialCorrect.pointer()), ptr(blocksDone.pointer()));
+    }
+
+    /** xent_argmax: rowLoss[r] = -ln softmax(z[r])[y_r], predicted[r] = argmax z[r]; z is overwritten. */
+    public void xentArgmax(DeviceBuffer z, int rows, int classes, DeviceBuffer batchLabels, DeviceBuffer rowLoss,
+                           DeviceBuffer predicted) {
+        launch("xent_argmax", blocks(rows, THREADS), 1, THREADS, 0, ptr(z.pointer()), i(rows), i(classes),
+                ptr(batchLabels.pointer()), ptr(rowLoss.pointer()), ptr(predicted.pointer()));
+    }
+
+    /** softmax: each row of z (rows x classes) becomes probabilities. */
+    public void softmax(DeviceBuffer z, int rows, int classes) {
+        launch("softmax", blocks(rows, THREADS), 1, THREADS, 0, ptr(z.pointer()), i(rows), i(classes));
+    }
+
+    /**
+     * outer_product_update: w -= (*eta) [1 x] delta^T. w: (dIn + 1) x dOut; xAug: dIn + 1 values starting with
+     * the 1; delta: dOut values. Pointers may point into larger buffers (row 0 of a batch).
+     */
+    public void outerProductUpdate(Pointer w, Pointer xAug, Pointer delta, int dIn, int dOut, Pointer eta) {
+        int threads = Math.min(THREADS, (dOut + 31) / 32 * 32);
+        launch("outer_product_update", blocks(dOut, threads), Math.min(dIn + 1, MAX_GRID_Y), threads, 0,
+                ptr(w), ptr(xAug), ptr(delta), i(dIn), i(dOut), ptr(eta));
+    }
+
+    /** momentum_update: v = (*mu) v + (*gScale) g; w -= (*eta) v, over n elements. */
+    public void momentumUpdate(DeviceBuffer w, DeviceBuffer v, DeviceBuffer g, long n, Pointer mu, Pointer eta,
+                               Pointer gScale) {
+        launch("momentum_update", blocks(n, THREADS), 1, THREADS, 0, ptr(w.pointer()), ptr(v.pointer()),
+                ptr(g.pointer()), l(n), ptr(mu), ptr(eta), ptr(gScale));
+    }
+
+    private void launch(String name, int gridX, int gridY, int threads, int sharedBytes, Pointer... args) {
+        if (gridX == 0 || gridY == 0) {
+            return; // nothing to do (zero rows)
+        }
+        cuLaunchKernel(functions.get(name), gridX, gridY, 1, threads, 1, 1, sharedBytes, stream,
+                Pointer.to(args), null);
+    }
+
+    private static int blocks(long work, int threads) {
+        return (int) Math.min((work + threads - 1) / threads, MAX_BLOCKS);
+    }
+
+    private static Pointer orNull(DeviceBuffer b) {
+        return b == null ? NULL : b.pointer();
+    }
+
+    private static Pointer ptr(Pointer devicePointer) {
+        return Pointer.to(devicePointer);
+    }
+
+    private static Pointer i(int v) {
+        return Pointer.to(new int[] {v});
+    }
+
+    private static Pointer l(long v) {
+        return Pointer.to(new long[] {v});
+    }
+
+    @Override
+    public void close() {
+        if (modules.isEmpty()) {
+            return; // a view on another stream
+        }
+        for (CUmodule m : modules) {
+            cuModuleUnload(m);
+        }
+        modules.clear();
+        functions.clear();
+    }
+}

@@ -1,0 +1,39 @@
+// The float scalars training steps read from device memory: constants and the epoch's learning-rate terms.
+package gpumlp.gpu;
+
+import gpumlp.backend.StepSettings;
+
+/**
+ * Kept on the device (cuBLAS pointer mode device, kernel arguments by pointer), so that a captured
+ * CUDA graph reads the current epoch's values. Slot numbers index a float buffer of {@link #SLOTS}.
+ */
+final class StepScalars {
+    static final int ONE = 0;
+    static final int ZERO = 1;
+    static final int NEG_RATE_FULL = 2;   // -eta / batchSize
+    static final int NEG_RATE_TAIL = 3;   // -eta / rows of the last, smaller batch
+    static final int INV_FULL = 4;        // 1 / batchSize
+    static final int INV_TAIL = 5;        // 1 / rows of the last batch
+    static final int MU = 6;
+    static final int ETA = 7;
+    static final int SLOTS = 8;
+
+    private StepScalars() {}
+
+    /** The values for an epoch with these settings whose last batch has {@code tail} rows (0: none). */
+    static float[] values(StepSettings s, int tail) {
+        float eta = s.learningRate();
+        int b = s.batchSize();
+        int t = tail > 0 ? tail : b;
+        float[] v = new float[SLOTS];
+        v[ONE] = 1f;
+        v[ZERO] = 0f;
+        v[NEG_RATE_FULL] = -(eta / b);
+        v[NEG_RATE_TAIL] = -(eta / t);
+        v[INV_FULL] = 1f / b;
+        v[INV_TAIL] = 1f / t;
+        v[MU] = s.momentum();
+        v[ETA] = eta;
+        return v;
+    }
+}

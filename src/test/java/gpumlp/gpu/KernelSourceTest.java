@@ -1,0 +1,56 @@
+// The kernel sources are on the class path and define exactly the kernels the Java launchers name.
+package gpumlp.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class KernelSourceTest {
+    private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(");
+
+    @Test
+    void eachFileDefinesTheKernelsItsLaunchersCall() {
+        for (String file : KernelSource.FILES) {
+            List<String> defined = new ArrayList<>();
+            Matcher m = KERNEL.matcher(KernelSource.read(file));
+            while (m.find()) {
+                defined.add(m.group(1));
+            }
+            assertEquals(Kernels.kernelNames(file), defined, file);
+        }
+    }
+
+    @Test
+    void everyKernelHasACpuTwinOfTheSameName() throws Exception {
+        for (String file : KernelSource.FILES) {
+            for (String kernel : Kernels.kernelNames(file)) {
+                String camel = camel(kernel);
+                boolean launcher = java.util.Arrays.stream(Kernels.class.getMethods()).anyMatch(x -> x.getName().equals(camel));
+                assertEquals(true, launcher, "Kernels." + camel + " launches " + kernel);
+                if (!kernel.equals("xent_argmax")) { // evaluation: argmax + softmaxXent on the CPU
+                    boolean twin = java.util.Arrays.stream(gpumlp.cpu.CpuOps.class.getMethods())
+                            .anyMatch(x -> x.getName().equals(camel));
+                    assertEquals(true, twin, "CpuOps." + camel + " is the CPU twin of " + kernel);
+                }
+            }
+        }
+    }
+
+    private static String camel(String snake) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+}
