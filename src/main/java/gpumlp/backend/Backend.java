@@ -23,8 +23,19 @@ public interface Backend extends AutoCloseable {
     Network readWeights();
 
     /**
+     * A host copy of the momentum state, v[l-1] shaped like W(l) (row-major), or null when no epoch
+     * with momentum has run since the weights were uploaded.
+     */
+    float[][] readMomentum();
+
+    /** Replaces the momentum state (after {@link #uploadWeights}, which resets it): v[l-1] shaped like W(l). */
+    void uploadMomentum(float[][] v);
+
+    /**
      * One pass of SGD over the training set in the given order: consecutive runs of
      * {@code settings.batchSize()} indices form the mini-batches (the last one may be smaller).
+     * When {@code progress.stopRequested()} turns true it returns early, after a whole step: the
+     * returned sample count is then smaller than {@code order.length}.
      */
     EpochStats trainEpoch(int[] order, StepSettings settings, EpochProgress progress);
 

@@ -5,7 +5,7 @@ import gpumlp.UserError;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.gpu.GpuBackend;
 import gpumlp.gpu.GpuUnavailableException;
-import java.io.PrintWriter;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,10 +38,10 @@ public final class Devices {
 
     /**
      * Opens the backend for a validated device spec. {@code threads} is the CPU thread count. For
-     * auto, one line on {@code log} says which device is used and, for the CPU, why not the GPU.
+     * auto, one line to {@code log} says which device is used and, for the CPU, why not the GPU.
      * gpu[:N] without a usable GPU throws a {@link UserError} with the reason.
      */
-    public static Backend open(String spec, int threads, GpuSettings gpu, PrintWriter log) {
+    public static Backend open(String spec, int threads, GpuSettings gpu, Consumer<String> log) {
         int index = gpuIndex(spec);
         if (spec.equals("cpu")) {
             return new CpuBackend(threads);
@@ -58,12 +58,10 @@ public final class Devices {
             backend = GpuBackend.open(0, gpu.tf32(), gpu.graphs(), gpu.profile());
         } catch (GpuUnavailableException e) {
             backend = new CpuBackend(threads);
-            log.println("device: " + backend.description() + " (no usable GPU: " + e.getMessage() + ")");
-            log.flush();
+            log.accept("device: " + backend.description() + " (no usable GPU: " + e.getMessage() + ")");
             return backend;
         }
-        log.println("device: " + backend.description());
-        log.flush();
+        log.accept("device: " + backend.description());
         return backend;
     }
 }

@@ -11,6 +11,15 @@ public interface EpochProgress {
 
     void update(long samplesDone, double lossSum, long correct);
 
+    /**
+     * True when training should stop as soon as the current step is done (a SIGTERM, for example).
+     * A backend asks after each step (the GPU after each replayed graph of steps) and then returns
+     * the stats of the steps done so far, whose sample count tells the trainer where it stopped.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
     EpochProgress NONE = new EpochProgress() {
         @Override
         public boolean due() {

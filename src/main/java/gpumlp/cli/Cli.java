@@ -13,8 +13,17 @@ public final class Cli {
 
     private Cli() {}
 
+    /** Exit code of a run stopped by SIGTERM or SIGINT after it wrote a checkpoint (EX_TEMPFAIL: try again). */
+    public static final int STOPPED = 75;
+
     public static CommandLine newCommandLine() {
+        return newCommandLine(System.getenv());
+    }
+
+    /** The command line with option defaults read from {@code env} (see {@link EnvironmentDefaults}). */
+    public static CommandLine newCommandLine(java.util.Map<String, String> env) {
         CommandLine cmd = new CommandLine(new GpuMlpCommand());
+        cmd.setDefaultValueProvider(new EnvironmentDefaults(env));
         cmd.setExecutionExceptionHandler(Cli::handleExecutionException);
         cmd.setParameterExceptionHandler(Cli::handleParameterException);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -23,6 +32,12 @@ public final class Cli {
 
     private static int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
+        if (cmd.getCommand() instanceof JsonLogging j && j.jsonLogs()) {
+            String msg = e instanceof UserError ? e.getMessage() : "internal error: " + e;
+            err.println(Log.line("error", msg, null, java.util.Map.of()));
+            err.flush();
+            return FAILURE;
+        }
         if (e instanceof UserError) {
             err.println("gpu-mlp: " + e.getMessage());
         } else {

@@ -48,6 +48,14 @@ public final class DeviceOptions {
 
     /** Opens the device; {@code profile} times each GPU operation (eager steps). */
     Backend open(PrintWriter log, boolean profile) {
+        return open(line -> {
+            log.println(line);
+            log.flush();
+        }, profile);
+    }
+
+    /** Opens the device, giving the line that says which device (auto only) to {@code log}. */
+    Backend open(java.util.function.Consumer<String> log, boolean profile) {
         return Devices.open(device, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
                 new Devices.GpuSettings(tf32, !eager, profile), log);
     }

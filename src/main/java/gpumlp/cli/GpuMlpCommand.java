@@ -8,16 +8,18 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Trains a multilayer perceptron on MNIST or any IDX image/label data set, on the GPU or the CPU.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, DoctorCommand.class,
-                picocli.CommandLine.HelpCommand.class},
+                ReportCommand.class, picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE},
-        footer = {"", "Run 'gpu-mlp COMMAND --help' for a command's options."})
+        exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE, ExitCodes.STOPPED},
+        footer = {"", "Every option can also be set in the environment: GPU_MLP_ and its long name in upper case, "
+                + "- as _ (GPU_MLP_DATA=/data, GPU_MLP_BATCH_SIZE=64). The command line wins over the environment.",
+                "", "Run 'gpu-mlp COMMAND --help' for a command's options."})
 public final class GpuMlpCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict or bench");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, bench, doctor or report");
     }
 }

@@ -9,6 +9,8 @@ import gpumlp.model.HeInit;
 import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
+import gpumlp.train.CheckpointFile;
+import gpumlp.train.CheckpointStore;
 import gpumlp.train.EpochPoint;
 import gpumlp.train.EpochRecord;
 import gpumlp.train.LearningCurvePlot;
@@ -16,12 +18,14 @@ import gpumlp.train.MetricsWriter;
 import gpumlp.train.ProgressBar;
 import gpumlp.train.Schedule;
 import gpumlp.train.TrainSettings;
+import gpumlp.train.TrainState;
 import gpumlp.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,10 +36,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Trains a multilayer perceptron (ReLU hidden layers, softmax output, cross-entropy loss) "
                 + "with SGD and saves it as a NumPy .npz file.",
-                "Example: gpu-mlp train --data data/mnist --epochs 10 --batch-size 1 --lr 0.01   (per-sample SGD)"},
+                "Example: gpu-mlp train --data data/mnist --epochs 10 --batch-size 1 --lr 0.01   (per-sample SGD)",
+                "Preemptible jobs: gpu-mlp train --checkpoint-dir /out/ckpt --resume   (the same command after a restart "
+                        + "continues; SIGTERM stops after the current step with a checkpoint and exit code 75)",
+                "Sweeps: gpu-mlp train --sweep sweep.yaml --sweep-index 3   (the index may come from "
+                        + "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID instead)"},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE})
-public final class TrainCommand implements Callable<Integer> {
+        exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE, ExitCodes.STOPPED})
+public final class TrainCommand implements Callable<Integer>, JsonLogging {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -99,15 +107,65 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only on a terminal). Default: ${DEFAULT-VALUE}.")
     ProgressMode progress;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Write checkpoints (weights, momentum, position, settings) into DIR, and on SIGTERM or SIGINT "
+                    + "stop after the current step, write one and exit with code 75.")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1",
+            description = "With --checkpoint-dir: a checkpoint every N epochs (and after the last). Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "3",
+            description = "With --checkpoint-dir: keep the newest K checkpoints. Default: ${DEFAULT-VALUE}.")
+    int keepCheckpoints;
+
+    @Option(names = "--resume",
+            description = "Continue from the newest valid checkpoint in --checkpoint-dir (a damaged one is skipped with a "
+                    + "warning); start from epoch 1 when there is none. The settings must be the run's; --epochs may grow.")
+    boolean resume;
+
+    @Option(names = "--result", paramLabel = "FILE",
+            description = "At the end, write the test accuracy and loss, epochs, time, device and settings to FILE as JSON "
+                    + "(what 'gpu-mlp report' collects).")
+    Path result;
+
+    @Option(names = "--sweep", paramLabel = "FILE",
+            description = "Run one combination of the parameter values in FILE (YAML or JSON: parameters: {lr: [0.1, 0.2], "
+                    + "batch-size: [64, 128]}) into its own directory under --sweep-dir, with checkpoints and resume.")
+    Path sweep;
+
+    @Option(names = "--sweep-index", paramLabel = "N",
+            description = "Which combination of --sweep to run, from 0; default: the environment's JOB_COMPLETION_INDEX "
+                    + "(Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array).")
+    Long sweepIndex;
+
+    @Option(names = "--sweep-dir", paramLabel = "DIR", defaultValue = "runs/sweep",
+            description = "With --sweep: combination N runs in DIR/run-NNNN (model, metrics, checkpoints, result.json). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Path sweepDir;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "${COMPLETION-CANDIDATES}: json prints one JSON object per line (for cluster log collectors). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Log.LogFormat logFormat;
+
     /** When to draw the progress bar. */
     enum ProgressMode { auto, always, never }
 
     @Override
+    public boolean jsonLogs() {
+        return logFormat == Log.LogFormat.json;
+    }
+
+    @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
+        if (sweep != null) {
+            return SweepRun.run(this, cmd);
+        }
         TrainSettings settings = validatedSettings(cmd);
-        PrintWriter out = cmd.getOut();
-        PrintWriter err = cmd.getErr();
+        Log log = new Log(cmd.getOut(), cmd.getErr(), logFormat);
 
         Dataset train = DataDirectory.train(data.dir);
         Dataset test = DataDirectory.test(data.dir);
@@ -116,33 +174,107 @@ public final class TrainCommand implements Callable<Integer> {
                     + " but test images are " + test.rows() + "x" + test.cols() + " in " + data.dir);
         }
         if (limit > train.count()) {
-            err.printf(Locale.ROOT, "note: --limit %,d is more than the %,d training samples: using all of them%n",
-                    limit, train.count());
+            log.note(String.format(Locale.ROOT, "note: --limit %,d is more than the %,d training samples: using all of them",
+                    limit, train.count()));
         } else if (limit > 0) {
             train = train.limit(limit);
         }
         int[] sizes = settings.layerSizes(train.features(), Dataset.MAX_CLASSES);
-        Network initial = HeInit.initialise(sizes, seed);
+        Map<String, String> checksums = checksums(train, test);
+        CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir, keepCheckpoints);
+        TrainState start = resume ? resumeState(store, settings, checksums, sizes, log) : null;
+        if (start == null) {
+            start = TrainState.start(HeInit.initialise(sizes, seed));
+        }
+        Network initial = start.weights();
 
-        try (Backend backend = device.open(err)) {
-            out.printf(Locale.ROOT, "training %s on %s (%,d samples), testing on %s (%,d samples)%n",
-                    initial.shape(), train.name(), train.count(), test.name(), test.count());
-            out.printf(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, device %s%n",
+        try (Backend backend = device.open(log::note, false);
+             StopSignals signals = store == null ? null : StopSignals.install(
+                     sig -> log.note(sig + " received: stopping after the current step to write a checkpoint"))) {
+            log.result(String.format(Locale.ROOT, "training %s on %s (%,d samples), testing on %s (%,d samples)",
+                    initial.shape(), train.name(), train.count(), test.name(), test.count()), "start",
+                    Map.of("network", initial.shape(), "train_samples", train.count(), "test_samples", test.count()));
+            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, device %s",
                     batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
-                    backend.description());
-            out.flush();
-            Trainer.Result result = new Trainer(backend).run(initial, train, test, settings, new Listener(out, err, settings));
-            ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), settings.toMap(),
-                    checksums(train, test), null);
-            ModelFile.save(output, result.network(), meta);
-            out.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f); model saved to %s%n",
-                    100 * result.test().accuracy(), result.test().meanLoss(), output);
-            out.flush();
+                    backend.description()), "settings", Map.of("settings", settings.toMap(), "device", backend.description()));
+            Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
+                    : new Trainer.Checkpointing(checkpointEvery, state -> {
+                        Path file = store.save(state, settings.toMap(), checksums);
+                        log.note("checkpoint " + state.position() + ": " + file);
+                    }, signals::requested);
+            Trainer.Result r;
+            try {
+                r = new Trainer(backend).run(start, train, test, settings, new Listener(log, settings), checkpointing);
+            } catch (gpumlp.train.TrainingDivergedException e) {
+                if (store == null || store.list().isEmpty()) {
+                    throw e;
+                }
+                throw new gpumlp.UserError(e.getMessage() + "; the last good checkpoint in " + store.dir() + " is kept", e);
+            }
+            if (r.wasStopped()) {
+                log.result(String.format(Locale.ROOT, "stopped by %s %s; checkpoint in %s: run the same command with "
+                        + "--resume to continue", signals.which(), r.stopped().position(), store.dir()), "stopped",
+                        Map.of("signal", signals.which(), "epochs_done", r.stopped().epochsDone(),
+                                "samples_into_epoch", r.stopped().samplesIntoEpoch()));
+                return Cli.STOPPED;
+            }
+            ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), settings.toMap(), checksums, null);
+            ModelFile.save(output, r.network(), meta);
+            if (result != null) {
+                RunResult.write(result, r, settings, backend.description(), output, metrics);
+            }
+            log.result(String.format(Locale.ROOT, "test accuracy %.2f%% (loss %.4f); model saved to %s",
+                    100 * r.test().accuracy(), r.test().meanLoss(), output), "done",
+                    Map.of("test_accuracy", r.test().accuracy(), "test_loss", r.test().meanLoss(), "model", output.toString()));
         }
         return Cli.OK;
     }
 
-    private static java.util.Map<String, String> checksums(Dataset train, Dataset test) {
+    /**
+     * The newest valid checkpoint's state, after checking that it belongs to this run; null (start
+     * from scratch) when the directory has none.
+     */
+    private TrainState resumeState(CheckpointStore store, TrainSettings settings, Map<String, String> checksums,
+                                   int[] sizes, Log log) {
+        java.util.Optional<CheckpointFile.Loaded> found = store.newestValid(log::warn);
+        if (found.isEmpty()) {
+            log.note("no checkpoint in " + store.dir() + " yet: starting from epoch 1");
+            return null;
+        }
+        CheckpointFile.Loaded c = found.get();
+        Map<String, Object> now = comparable(settings.toMap());
+        Map<String, Object> then = comparable(c.settings());
+        for (String key : now.keySet()) {
+            if (!String.valueOf(now.get(key)).equals(String.valueOf(then.get(key)))) {
+                throw new gpumlp.UserError("the checkpoint in " + store.dir() + " was written with " + key + " = "
+                        + then.get(key) + " but this run has " + now.get(key)
+                        + ": use the same settings to resume, or another --checkpoint-dir");
+            }
+        }
+        if (!c.data().equals(checksums)) {
+            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " was written for other data files than those in "
+                    + data.dir + ": use the same data to resume, or another --checkpoint-dir");
+        }
+        if (!java.util.Arrays.equals(c.state().weights().sizes(), sizes)) {
+            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " holds a " + c.state().weights().shape()
+                    + " network, not " + java.util.Arrays.toString(sizes));
+        }
+        if (c.state().epochsDone() > epochs) {
+            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " is after epoch " + c.state().epochsDone()
+                    + ", beyond --epochs " + epochs);
+        }
+        log.note("resuming " + c.state().position() + " from " + store.dir());
+        return c.state();
+    }
+
+    /** Settings that must agree to resume: all but the number of epochs (a resumed run may train longer). */
+    private static Map<String, Object> comparable(Map<String, Object> settings) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(settings);
+        m.remove("epochs");
+        return m;
+    }
+
+    private static Map<String, String> checksums(Dataset train, Dataset test) {
         java.util.Map<String, String> all = new java.util.LinkedHashMap<>(train.checksums());
         all.putAll(test.checksums());
         return all;
@@ -166,7 +298,12 @@ public final class TrainCommand implements Callable<Integer> {
                             + "(about 1e-38 to 3e38): change --lr%s", e + 1, sched.rate(e, epochs),
                     schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
         }
+        Checks.require(cmd, checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + checkpointEvery);
+        Checks.require(cmd, keepCheckpoints >= 1, "--keep-checkpoints must be at least 1, got " + keepCheckpoints);
+        Checks.require(cmd, !resume || checkpointDir != null, "--resume needs --checkpoint-dir (where to look for checkpoints)");
+        Checks.require(cmd, sweepIndex == null || sweep != null, "--sweep-index needs --sweep");
         Checks.writableFile(cmd, output, "--output");
+        Checks.writableFile(cmd, result, "--result");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit);
@@ -187,17 +324,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Prints the progress bar and the per-epoch line, and writes metrics and the plot. */
     private final class Listener implements Trainer.Listener {
-        private final PrintWriter out;
-        private final PrintWriter err;
+        private final Log log;
         private final MetricsWriter metricsWriter;
         private final List<EpochPoint> points = new ArrayList<>();
         private final String title;
         private ProgressBar bar;
         private boolean plotWarned;
+        private boolean first = true;
 
-        Listener(PrintWriter out, PrintWriter err, TrainSettings s) {
-            this.out = out;
-            this.err = err;
+        Listener(Log log, TrainSettings s) {
+            this.log = log;
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
             this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s", title(s),
                     s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()));
@@ -205,9 +341,21 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public EpochProgress epochStarted(int epoch, int epochs, double lr, long samples) {
-            boolean show = progress == ProgressMode.always || (progress == ProgressMode.auto && System.console() != null);
-            bar = show ? new ProgressBar(err, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), samples) : null;
+            boolean show = !log.json()
+                    && (progress == ProgressMode.always || (progress == ProgressMode.auto && System.console() != null));
+            bar = show ? new ProgressBar(spec.commandLine().getErr(), String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs),
+                    samples) : null;
             return bar == null ? EpochProgress.NONE : bar;
+        }
+
+        @Override
+        public void resumed(List<EpochRecord> earlier) {
+            for (EpochRecord r : earlier) {
+                if (metricsWriter != null) {
+                    metricsWriter.write(r);
+                }
+                points.add(r.point());
+            }
         }
 
         @Override
@@ -215,10 +363,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.clear();
             }
-            out.printf(Locale.ROOT, "epoch %3d  lr %.4g  train loss %.4f acc %6.2f%%  test loss %.4f acc %6.2f%%  %.2f s  %,.0f samples/s%n",
+            log.result(String.format(Locale.ROOT,
+                    "epoch %3d  lr %.4g  train loss %.4f acc %6.2f%%  test loss %.4f acc %6.2f%%  %.2f s  %,.0f samples/s",
                     r.epoch(), r.learningRate(), r.trainLoss(), 100 * r.trainAccuracy(), r.testLoss(),
-                    100 * r.testAccuracy(), r.seconds(), r.samplesPerSecond());
-            out.flush();
+                    100 * r.testAccuracy(), r.seconds(), r.samplesPerSecond()), "epoch", MetricsWriter.toMap(r));
             if (metricsWriter != null) {
                 metricsWriter.write(r);
             }
@@ -237,8 +385,7 @@ public final class TrainCommand implements Callable<Integer> {
                 warning = java.util.Optional.of(e.getMessage() + "; training goes on");
             }
             if (warning.isPresent() && !plotWarned) {
-                err.println("gpu-mlp: warning: " + warning.get());
-                err.flush();
+                log.warn(warning.get());
                 plotWarned = true;
             }
         }

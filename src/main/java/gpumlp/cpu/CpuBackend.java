@@ -67,6 +67,29 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public float[][] readMomentum() {
+        requireWeights();
+        if (velocity == null) {
+            return null;
+        }
+        float[][] v = new float[layers()][];
+        for (int l = 1; l <= layers(); l++) {
+            v[l - 1] = new float[(sizes[l - 1] + 1) * sizes[l]];
+            CpuOps.toFlat(velocity[l - 1], v[l - 1]);
+        }
+        return v;
+    }
+
+    @Override
+    public void uploadMomentum(float[][] v) {
+        requireWeights();
+        velocity = new float[layers()][][];
+        for (int l = 1; l <= layers(); l++) {
+            velocity[l - 1] = CpuOps.toRows(v[l - 1], sizes[l - 1] + 1, sizes[l]);
+        }
+    }
+
+    @Override
     public EpochStats trainEpoch(int[] order, StepSettings settings, EpochProgress progress) {
         requireWeights();
         if (train == null) {
@@ -97,6 +120,9 @@ public final class CpuBackend implements Backend {
             correct += lc.correct();
             if (progress.due()) {
                 progress.update(start + rows, lossSum, correct);
+            }
+            if (progress.stopRequested() && start + rows < n) {
+                return new EpochStats(start + rows, lossSum, correct);
             }
         }
         return new EpochStats(n, lossSum, correct);

@@ -245,6 +245,32 @@ public final class GpuBackend implements Backend {
     }
 
     @Override
+    public float[][] readMomentum() {
+        requireWeights();
+        if (v == null) {
+            return null;
+        }
+        ctx.makeCurrent();
+        ctx.synchronize();
+        float[][] out = new float[layers()][];
+        for (int l = 1; l <= layers(); l++) {
+            out[l - 1] = l == 1 ? toModelOrder(readFloats(v[0])) : readFloats(v[l - 1]);
+        }
+        return out;
+    }
+
+    @Override
+    public void uploadMomentum(float[][] velocity) {
+        requireWeights();
+        ctx.makeCurrent();
+        ensureMomentumBuffers();
+        ctx.synchronize();
+        for (int l = 1; l <= layers(); l++) {
+            v[l - 1].upload(l == 1 ? toDeviceOrder(velocity[0]) : velocity[l - 1]);
+        }
+    }
+
+    @Override
     public EpochStats trainEpoch(int[] permutation, StepSettings s, EpochProgress progress) {
         requireWeights();
         if (train == null) {
@@ -274,26 +300,36 @@ public final class GpuBackend implements Backend {
         if (profiler != null) {
             profiler.reset(); // report the last epoch: the first one pays for loading cuBLAS's kernels
         }
-        int done = 0;
+        int done = 0; // steps enqueued
         if (useGraphs) {
             int k = Math.min(STEPS_PER_GRAPH, full);
             while (k > 1 && full - done >= k) {
                 graph(b, b, k, momentum).launch();
                 done += k;
                 report(progress, done, b, n);
+                if (progress.stopRequested() && done < steps) {
+                    return epoch.finish(ctx, done * b, done);
+                }
             }
             while (done < full) {
                 graph(b, b, 1, momentum).launch();
                 done++;
                 report(progress, done, b, n);
+                if (progress.stopRequested() && done < steps) {
+                    return epoch.finish(ctx, done * b, done);
+                }
             }
             if (tail > 0) {
                 graph(b, tail, 1, momentum).launch();
             }
         } else {
-            for (; done < full; done++) {
+            while (done < full) {
                 eagerStep(b, b, momentum);
-                report(progress, done + 1, b, n);
+                done++;
+                report(progress, done, b, n);
+                if (progress.stopRequested() && done < steps) {
+                    return epoch.finish(ctx, done * b, done);
+                }
             }
             if (tail > 0) {
                 eagerStep(b, tail, momentum);

@@ -10,7 +10,10 @@ import gpumlp.data.Dataset;
 import gpumlp.model.Network;
 import gpumlp.util.Rng;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The backend-agnostic training loop. Epoch e (1-based) visits the samples in the order
@@ -26,10 +29,29 @@ public final class Trainer {
         }
 
         void epochFinished(EpochRecord record);
+
+        /** Called once when a run resumes, with the records of the epochs finished before the checkpoint. */
+        default void resumed(List<EpochRecord> earlier) {}
     }
 
-    /** The trained weights, every epoch's record, and the final evaluation on the test set. */
-    public record Result(Network network, List<EpochRecord> epochs, Evaluation test) {}
+    /**
+     * The trained weights, every epoch's record, and the final evaluation on the test set; or, when
+     * training was stopped on request, {@code stopped} with the state it stopped in (test is then null).
+     */
+    public record Result(Network network, List<EpochRecord> epochs, Evaluation test, TrainState stopped) {
+        public boolean wasStopped() {
+            return stopped != null;
+        }
+    }
+
+    /**
+     * How a run saves its state: every {@code everyEpochs} epochs (and at the last) to {@code sink},
+     * and on a stop request ({@code stop} turns true), after the current step. NONE saves nothing and
+     * never stops.
+     */
+    public record Checkpointing(int everyEpochs, Consumer<TrainState> sink, BooleanSupplier stop) {
+        public static final Checkpointing NONE = new Checkpointing(Integer.MAX_VALUE, s -> { }, () -> false);
+    }
 
     private final Backend backend;
 
@@ -39,21 +61,50 @@ public final class Trainer {
 
     /** Trains {@code initial} (not modified) on {@code train}, evaluating on {@code test} after every epoch. */
     public Result run(Network initial, Dataset train, Dataset test, TrainSettings s, Listener listener) {
+        return run(TrainState.start(initial), train, test, s, listener, Checkpointing.NONE);
+    }
+
+    /**
+     * Trains from {@code from} (a fresh start or a checkpoint) to {@code s.epochs()} epochs. Epoch e
+     * visits the samples in {@link #epochOrder}(seed, e); a run that resumes in the middle of an epoch
+     * trains the rest of that order, so its batches are the ones it would have had.
+     */
+    public Result run(TrainState from, Dataset train, Dataset test, TrainSettings s, Listener listener,
+                      Checkpointing checkpointing) {
+        Network initial = from.weights();
         if (train.features() != initial.inputSize()) {
             throw new IllegalArgumentException("network input " + initial.inputSize() + " != data features " + train.features());
         }
         backend.uploadTrainingSet(train);
         backend.uploadWeights(initial);
-        List<EpochRecord> records = new ArrayList<>();
+        if (from.momentum() != null) {
+            backend.uploadMomentum(from.momentum());
+        }
+        List<EpochRecord> records = new ArrayList<>(from.records());
+        if (!records.isEmpty()) {
+            listener.resumed(List.copyOf(records));
+        }
         Evaluation eval = null;
         double chance = Math.log(initial.outputSize()); // the loss of guessing at random
-        for (int e = 0; e < s.epochs(); e++) {
+        int n = train.count();
+        for (int e = from.epochsDone(); e < s.epochs(); e++) {
+            boolean resumed = e == from.epochsDone() && from.samplesIntoEpoch() > 0;
+            int skip = resumed ? from.samplesIntoEpoch() : 0;
             double lr = s.schedule().rate(e, s.epochs());
-            int[] order = epochOrder(s.seed(), e + 1, train.count());
-            EpochProgress progress = listener.epochStarted(e + 1, s.epochs(), lr, order.length);
+            int[] order = epochOrder(s.seed(), e + 1, n);
+            int[] rest = skip == 0 ? order : Arrays.copyOfRange(order, skip, n);
+            EpochProgress progress = stoppable(listener.epochStarted(e + 1, s.epochs(), lr, n), checkpointing.stop());
             long t0 = System.nanoTime();
-            EpochStats stats = backend.trainEpoch(order, new StepSettings(s.batchSize(), (float) lr, (float) s.momentum()), progress);
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            EpochStats part = backend.trainEpoch(rest, new StepSettings(s.batchSize(), (float) lr, (float) s.momentum()), progress);
+            double seconds = (System.nanoTime() - t0) / 1e9 + (resumed ? from.partialSeconds() : 0);
+            EpochStats stats = resumed ? new EpochStats(skip + part.samples(), from.partialLossSum() + part.lossSum(),
+                    from.partialCorrect() + part.correct()) : part;
+            if (part.samples() < rest.length) { // stopped between two steps
+                TrainState here = new TrainState(e, (int) stats.samples(), stats.lossSum(), stats.correct(), seconds,
+                        backend.readWeights(), backend.readMomentum(), records);
+                checkpointing.sink().accept(here);
+                return new Result(here.weights(), records, null, here);
+            }
             if (diverged(stats.meanLoss(), chance)) {
                 throw new TrainingDivergedException(e + 1, lr, stats.meanLoss(), chance);
             }
@@ -62,8 +113,40 @@ public final class Trainer {
                     eval.meanLoss(), eval.accuracy(), seconds, stats.samples());
             records.add(record);
             listener.epochFinished(record);
+            boolean last = e + 1 == s.epochs();
+            boolean stop = checkpointing.stop().getAsBoolean() && !last;
+            if ((e + 1) % checkpointing.everyEpochs() == 0 || last || stop) {
+                TrainState done = new TrainState(e + 1, 0, 0, 0, 0, backend.readWeights(), backend.readMomentum(), records);
+                checkpointing.sink().accept(done);
+                if (stop) {
+                    return new Result(done.weights(), records, null, done);
+                }
+            }
         }
-        return new Result(backend.readWeights(), records, eval);
+        if (eval == null) { // resumed at the end: nothing left to train
+            eval = backend.evaluate(test);
+        }
+        return new Result(backend.readWeights(), records, eval, null);
+    }
+
+    /** The listener's progress sink, asking {@code stop} whether to stop. */
+    private static EpochProgress stoppable(EpochProgress p, BooleanSupplier stop) {
+        return new EpochProgress() {
+            @Override
+            public boolean due() {
+                return p.due();
+            }
+
+            @Override
+            public void update(long samplesDone, double lossSum, long correct) {
+                p.update(samplesDone, lossSum, correct);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stop.getAsBoolean();
+            }
+        };
     }
 
     /**

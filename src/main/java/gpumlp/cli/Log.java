@@ -1,0 +1,73 @@
+// Where train's messages go: plain lines, or one JSON object per line for cluster log collectors.
+package gpumlp.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Text: results on standard output, notes and warnings on standard error, as a person reads them.
+ * JSON (--log-format json): the same messages on the same streams, each one object on one line with
+ * "time", "level" (info, warning, error), "msg" (the text line) and, for events such as an epoch,
+ * "event" and its fields.
+ */
+final class Log {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+
+    Log(PrintWriter out, PrintWriter err, LogFormat format) {
+        this.out = out;
+        this.err = err;
+        this.json = format == LogFormat.json;
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    /** A result line on standard output; {@code event} and {@code fields} only show in JSON. */
+    void result(String text, String event, Map<String, Object> fields) {
+        emit(out, "info", text, text, event, fields);
+    }
+
+    /** A note on standard error (which device, what a resume found). */
+    void note(String text) {
+        emit(err, "info", text, text, null, Map.of());
+    }
+
+    /** A warning on standard error, "gpu-mlp: warning: ..." in text. */
+    void warn(String text) {
+        emit(err, "warning", "gpu-mlp: warning: " + text, text, null, Map.of());
+    }
+
+    private void emit(PrintWriter w, String level, String textLine, String msg, String event, Map<String, Object> fields) {
+        w.println(json ? line(level, msg, event, fields) : textLine);
+        w.flush();
+    }
+
+    /** One JSON log line. */
+    static String line(String level, String msg, String event, Map<String, Object> fields) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time", Instant.now().toString());
+        m.put("level", level);
+        if (event != null) {
+            m.put("event", event);
+        }
+        m.put("msg", msg);
+        m.putAll(fields);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("log fields must be plain values", e);
+        }
+    }
+
+    /** The values of --log-format. */
+    enum LogFormat { text, json }
+}

@@ -1,0 +1,125 @@
+// `train --sweep FILE`: runs one combination of a sweep as a train run of its own, in its own directory.
+package gpumlp.cli;
+
+import gpumlp.UserError;
+import gpumlp.train.Sweep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Combination N becomes the same train command line (every option given, except the sweep's own)
+ * plus the combination's values, writing model, metrics, checkpoints and result.json into
+ * SWEEP_DIR/run-NNNN, always with --resume: a scheduler that restarts the job (a preempted pod, a
+ * requeued array task) continues where it stopped. N comes from --sweep-index, else from
+ * JOB_COMPLETION_INDEX (Kubernetes Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm array).
+ */
+final class SweepRun {
+    /** Options the sweep sets itself, so neither the command line nor the sweep file may. */
+    static final Set<String> OWN = Set.of("--sweep", "--sweep-index", "--sweep-dir", "--output", "--metrics",
+            "--checkpoint-dir", "--resume", "--result", "--help", "--version");
+
+    private SweepRun() {}
+
+    static int run(TrainCommand train, CommandLine cmd) {
+        Map<String, String> env = cmd.getDefaultValueProvider() instanceof EnvironmentDefaults e ? e.env() : System.getenv();
+        Sweep sweep = Sweep.read(train.sweep);
+        long size = sweep.size();
+        long index = index(cmd, train.sweepIndex, env, size);
+        Map<String, String> values = sweep.combination(index);
+        List<String> args = new ArrayList<>();
+        args.add("train");
+        Set<String> given = new TreeSet<>();
+        for (OptionSpec o : cmd.getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            given.add(name);
+            if (OWN.contains(name)) {
+                continue;
+            }
+            if (o.arity().max() == 0) {
+                args.add(name);
+            } else {
+                for (String v : o.originalStringValues()) {
+                    args.add(name);
+                    args.add(v);
+                }
+            }
+        }
+        for (Map.Entry<String, String> p : values.entrySet()) {
+            String name = "--" + p.getKey();
+            OptionSpec o = cmd.getCommandSpec().findOption(name);
+            if (o == null || OWN.contains(o.longestName()) || o.longestName().equals("--plot")) {
+                throw new UserError("sweep file " + train.sweep + ": '" + p.getKey() + "' is not a train option a sweep can set "
+                        + "(for example lr, batch-size, hidden, momentum, epochs, schedule, seed)");
+            }
+            if (given.contains(o.longestName())) {
+                throw new UserError(o.longestName() + " is given on the command line and in the sweep file "
+                        + train.sweep + ": remove one");
+            }
+            if (o.arity().max() == 0) {
+                if (Boolean.parseBoolean(p.getValue())) {
+                    args.add(o.longestName());
+                }
+            } else {
+                args.add(o.longestName());
+                args.add(p.getValue());
+            }
+        }
+        Path dir = train.sweepDir.resolve(String.format(Locale.ROOT, "run-%04d", index));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create the sweep run directory " + dir + ": " + e.getMessage(), e);
+        }
+        Path result = dir.resolve("result.json");
+        args.addAll(List.of("--output", dir.resolve("model.npz").toString(), "--metrics", dir.resolve("metrics.jsonl").toString(),
+                "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--resume", "--result", result.toString()));
+        Log log = new Log(cmd.getOut(), cmd.getErr(), train.logFormat);
+        StringBuilder desc = new StringBuilder();
+        values.forEach((k, v) -> desc.append(desc.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        log.result(String.format(Locale.ROOT, "sweep %s: combination %d of %d (%s) in %s", train.sweep, index, size, desc, dir),
+                "sweep", Map.of("index", index, "size", size, "parameters", values, "dir", dir.toString()));
+
+        CommandLine inner = Cli.newCommandLine(env);
+        inner.setOut(cmd.getOut());
+        inner.setErr(cmd.getErr());
+        int code = inner.execute(args.toArray(String[]::new));
+        if (code == Cli.OK) {
+            RunResult.addSweep(result, index, size, train.sweep, values);
+        }
+        return code;
+    }
+
+    /** --sweep-index, else JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID; checked against the sweep's size. */
+    static long index(CommandLine cmd, Long given, Map<String, String> env, long size) {
+        String source = "--sweep-index";
+        Long index = given;
+        for (String var : new String[] {"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"}) {
+            if (index == null && env.get(var) != null && !env.get(var).isBlank()) {
+                source = var;
+                try {
+                    index = Long.parseLong(env.get(var).strip());
+                } catch (NumberFormatException e) {
+                    throw new CommandLine.ParameterException(cmd, var + " is '" + env.get(var) + "', not a number");
+                }
+            }
+        }
+        if (index == null) {
+            throw new CommandLine.ParameterException(cmd, "--sweep needs --sweep-index N, or JOB_COMPLETION_INDEX (a "
+                    + "Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (a Slurm array job) in the environment");
+        }
+        if (index < 0 || index >= size) {
+            throw new CommandLine.ParameterException(cmd, source + " is " + index + " but the sweep has " + size
+                    + " combinations (0 to " + (size - 1) + ")");
+        }
+        return index;
+    }
+}

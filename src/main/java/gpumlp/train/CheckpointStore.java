@@ -1,0 +1,99 @@
+// A checkpoint directory: writes checkpoint-eEEEE-sSSSSSSSS.npz files, keeps the newest few, finds the newest valid one.
+package gpumlp.train;
+
+import gpumlp.UserError;
+import gpumlp.util.IoErrors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * File names carry the position (epochs done, then samples into the next epoch), which orders them;
+ * the newest checkpoint is the furthest position. A damaged newest checkpoint (a write cut short by a kill, a disk
+ * error) is skipped with a warning and the one before it is used.
+ */
+public final class CheckpointStore {
+    private static final Pattern NAME = Pattern.compile("checkpoint-e(\\d{4,})-s(\\d{8,})\\.npz");
+
+    private final Path dir;
+    private final int keep;
+
+    /** keep: how many checkpoints to keep (at least 1). */
+    public CheckpointStore(Path dir, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1: " + keep);
+        }
+        this.dir = dir;
+        this.keep = keep;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The file a state is saved to. */
+    Path fileFor(TrainState s) {
+        return dir.resolve(String.format(Locale.ROOT, "checkpoint-e%04d-s%08d.npz", s.epochsDone(), s.samplesIntoEpoch()));
+    }
+
+    /** Saves atomically, then deletes all but the newest {@code keep}. Returns the file written. */
+    public Path save(TrainState s, Map<String, Object> settings, Map<String, String> data) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create checkpoint directory " + dir + ": " + IoErrors.describe(e), e);
+        }
+        Path file = fileFor(s);
+        CheckpointFile.save(file, s, settings, data);
+        List<Path> all = list();
+        for (int i = 0; i < all.size() - keep; i++) {
+            try {
+                Files.deleteIfExists(all.get(i));
+            } catch (IOException e) {
+                // an old checkpoint that cannot be deleted costs space, not correctness
+            }
+        }
+        return file;
+    }
+
+    /** Checkpoint files, oldest first. */
+    public List<Path> list() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return new ArrayList<>(s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing((Path p) -> number(p, 1)).thenComparing(p -> number(p, 2))).toList());
+        } catch (IOException e) {
+            throw new UserError("cannot list checkpoint directory " + dir + ": " + IoErrors.describe(e), e);
+        }
+    }
+
+    private static long number(Path p, int group) {
+        java.util.regex.Matcher m = NAME.matcher(p.getFileName().toString());
+        m.matches();
+        return Long.parseLong(m.group(group));
+    }
+
+    /** The newest checkpoint that reads back whole; each damaged newer one is reported to {@code warn} and skipped. */
+    public Optional<CheckpointFile.Loaded> newestValid(Consumer<String> warn) {
+        List<Path> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                return Optional.of(CheckpointFile.load(all.get(i)));
+            } catch (UserError e) {
+                warn.accept("skipping " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+}

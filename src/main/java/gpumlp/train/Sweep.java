@@ -1,0 +1,130 @@
+// A hyperparameter sweep file (YAML or JSON): the values of each train option, and their combinations by index.
+package gpumlp.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import gpumlp.UserError;
+import gpumlp.util.IoErrors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The file lists, under {@code parameters}, train options by their long name and the values to try:
+ * <pre>
+ * parameters:
+ *   lr: [0.05, 0.1, 0.2]
+ *   batch-size: [64, 128]
+ *   hidden: ["800", "512,256"]
+ * </pre>
+ * Combination N (0-based) of the Cartesian product takes the values like nested loops in file order:
+ * the last parameter changes fastest. With the file above, N = 0 is lr 0.05, batch 64, hidden 800 and
+ * N = 1 is lr 0.05, batch 64, hidden 512,256; there are 12 combinations. JSON is YAML too.
+ */
+public final class Sweep {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Path file;
+    private final Map<String, List<String>> parameters;
+
+    private Sweep(Path file, Map<String, List<String>> parameters) {
+        this.file = file;
+        this.parameters = parameters;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Reads a sweep file; any problem is a UserError naming the file and what to fix. */
+    public static Sweep read(Path file) {
+        String what = "sweep file " + file;
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readAllBytes(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError(what + " does not exist");
+        } catch (IOException e) {
+            throw new UserError("cannot read " + what + ": " + IoErrors.describe(e), e);
+        }
+        JsonNode params = root == null ? null : root.get("parameters");
+        if (params == null || !params.isObject() || params.isEmpty()) {
+            throw new UserError(what + " needs a 'parameters' map of option names to lists of values, e.g. "
+                    + "parameters: {lr: [0.1, 0.2], batch-size: [64, 128]}");
+        }
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = e.getKey().replaceFirst("^--", "");
+            JsonNode values = e.getValue();
+            List<String> list = new ArrayList<>();
+            if (values.isArray()) {
+                for (JsonNode v : values) {
+                    list.add(text(v, what, name));
+                }
+            } else {
+                list.add(text(values, what, name));
+            }
+            if (list.isEmpty()) {
+                throw new UserError(what + ": parameter '" + name + "' has no values");
+            }
+            map.put(name, List.copyOf(list));
+        }
+        return new Sweep(file, map);
+    }
+
+    /** A value as the command line would take it: 0.1, 128, "512,256", or a list [512, 256] as 512,256. */
+    private static String text(JsonNode v, String what, String name) {
+        if (v.isArray()) {
+            List<String> parts = new ArrayList<>();
+            for (JsonNode x : v) {
+                parts.add(text(x, what, name));
+            }
+            return String.join(",", parts);
+        }
+        if (v.isValueNode() && !v.isNull()) {
+            return v.asText();
+        }
+        throw new UserError(what + ": parameter '" + name + "' has a value that is not a number, a string or a list: " + v);
+    }
+
+    /** Parameter names in file order, as long option names without the dashes. */
+    public List<String> names() {
+        return List.copyOf(parameters.keySet());
+    }
+
+    /** The number of combinations. */
+    public long size() {
+        long n = 1;
+        for (List<String> values : parameters.values()) {
+            n = Math.multiplyExact(n, values.size());
+        }
+        return n;
+    }
+
+    /** Combination {@code index} (0 to size - 1): option name to value, in file order. */
+    public Map<String, String> combination(long index) {
+        if (index < 0 || index >= size()) {
+            throw new IllegalArgumentException("combination " + index + " of " + size());
+        }
+        List<String> names = names();
+        String[] chosen = new String[names.size()];
+        long rest = index;
+        for (int i = names.size() - 1; i >= 0; i--) {
+            List<String> values = parameters.get(names.get(i));
+            chosen[i] = values.get((int) (rest % values.size()));
+            rest /= values.size();
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), chosen[i]);
+        }
+        return m;
+    }
+}

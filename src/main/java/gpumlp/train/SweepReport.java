@@ -1,0 +1,200 @@
+// Collects the result.json of every run under a directory into one table, best test accuracy first.
+package gpumlp.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gpumlp.UserError;
+import gpumlp.util.IoErrors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * A result file is what {@code train --result FILE} writes (a sweep run writes RUN_DIR/result.json):
+ * the final test accuracy and loss, epochs, training seconds, device, settings and, for a sweep
+ * run, the sweep's index, size and parameter values.
+ */
+public final class SweepReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One run: where its result is, its parameter values (swept ones) and its figures. */
+    public record Row(String run, Map<String, String> parameters, double testAccuracy, double testLoss, int epochs,
+                      double seconds, String device, Long index) {}
+
+    private final List<Row> rows;
+    private final List<String> parameterNames;
+    private final List<String> unreadable;
+    private final Set<Long> missing;
+
+    private SweepReport(List<Row> rows, List<String> parameterNames, List<String> unreadable, Set<Long> missing) {
+        this.rows = rows;
+        this.parameterNames = parameterNames;
+        this.unreadable = unreadable;
+        this.missing = missing;
+    }
+
+    /** Reads every result.json below {@code dir}. */
+    public static SweepReport collect(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserError("report: " + dir + " is not a directory");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir, 4)) {
+            files = s.filter(p -> p.getFileName().toString().equals("result.json")).sorted().toList();
+        } catch (IOException e) {
+            throw new UserError("cannot read " + dir + ": " + IoErrors.describe(e), e);
+        }
+        List<Row> rows = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        List<String> unreadable = new ArrayList<>();
+        long sweepSize = -1;
+        Set<Long> seen = new TreeSet<>();
+        for (Path f : files) {
+            JsonNode j;
+            try {
+                j = JSON.readTree(f.toFile());
+            } catch (IOException e) {
+                unreadable.add(f + ": " + e.getMessage());
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            JsonNode sweep = j.path("sweep");
+            Long index = null;
+            if (sweep.isObject()) {
+                sweep.path("parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+                index = sweep.path("index").asLong();
+                seen.add(index);
+                sweepSize = Math.max(sweepSize, sweep.path("size").asLong(-1));
+            }
+            names.addAll(params.keySet());
+            Path parent = f.getParent();
+            String run = dir.relativize(parent == null ? dir : parent).toString();
+            rows.add(new Row(run.isEmpty() ? "." : run, params, j.path("test_accuracy").asDouble(Double.NaN),
+                    j.path("test_loss").asDouble(Double.NaN), j.path("epochs").asInt(), j.path("train_seconds").asDouble(),
+                    j.path("device").asText(""), index));
+        }
+        rows.sort(Comparator.comparingDouble((Row r) -> Double.isNaN(r.testAccuracy()) ? 1 : -r.testAccuracy())
+                .thenComparingDouble(Row::testLoss).thenComparing(Row::run));
+        Set<Long> missing = new TreeSet<>();
+        for (long i = 0; i < sweepSize; i++) {
+            if (!seen.contains(i)) {
+                missing.add(i);
+            }
+        }
+        return new SweepReport(rows, List.copyOf(names), unreadable, missing);
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** Sweep indices without a result yet (still running, failed, or never started). */
+    public Set<Long> missing() {
+        return missing;
+    }
+
+    public List<String> unreadable() {
+        return unreadable;
+    }
+
+    /** The table, best first, with one column per swept parameter. */
+    public String table() {
+        List<String> header = new ArrayList<>(List.of("rank", "run"));
+        header.addAll(parameterNames);
+        header.addAll(List.of("test acc", "test loss", "epochs", "train s", "device"));
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(header);
+        int rank = 1;
+        for (Row r : rows) {
+            List<String> c = new ArrayList<>(List.of(Integer.toString(rank++), r.run()));
+            for (String p : parameterNames) {
+                c.add(r.parameters().getOrDefault(p, ""));
+            }
+            c.add(String.format(Locale.ROOT, "%.2f%%", 100 * r.testAccuracy()));
+            c.add(String.format(Locale.ROOT, "%.4f", r.testLoss()));
+            c.add(Integer.toString(r.epochs()));
+            c.add(String.format(Locale.ROOT, "%.1f", r.seconds()));
+            c.add(r.device());
+            cells.add(c);
+        }
+        int[] width = new int[header.size()];
+        for (List<String> c : cells) {
+            for (int i = 0; i < c.size(); i++) {
+                width[i] = Math.max(width[i], c.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (List<String> c : cells) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < c.size(); i++) {
+                line.append(i == 0 ? "" : "  ").append(String.format(Locale.ROOT, "%-" + width[i] + "s", c.get(i)));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** CSV with a header line: run, the parameters, test_accuracy, test_loss, epochs, train_seconds, device. */
+    public String csv() {
+        StringBuilder sb = new StringBuilder();
+        List<String> header = new ArrayList<>(List.of("rank", "run"));
+        header.addAll(parameterNames);
+        header.addAll(List.of("test_accuracy", "test_loss", "epochs", "train_seconds", "device"));
+        sb.append(csvLine(header));
+        int rank = 1;
+        for (Row r : rows) {
+            List<String> c = new ArrayList<>(List.of(Integer.toString(rank++), r.run()));
+            for (String p : parameterNames) {
+                c.add(r.parameters().getOrDefault(p, ""));
+            }
+            c.addAll(List.of(Double.toString(r.testAccuracy()), Double.toString(r.testLoss()), Integer.toString(r.epochs()),
+                    Double.toString(r.seconds()), r.device()));
+            sb.append(csvLine(c));
+        }
+        return sb.toString();
+    }
+
+    private static String csvLine(List<String> cells) {
+        List<String> quoted = new ArrayList<>();
+        for (String c : cells) {
+            quoted.add(c.contains(",") || c.contains("\"") || c.contains("\n") ? "\"" + c.replace("\"", "\"\"") + "\"" : c);
+        }
+        return String.join(",", quoted) + "\n";
+    }
+
+    /** A JSON array of the rows, best first. */
+    public String json() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        int rank = 1;
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rank", rank++);
+            m.put("run", r.run());
+            if (r.index() != null) {
+                m.put("index", r.index());
+            }
+            m.put("parameters", r.parameters());
+            m.put("test_accuracy", r.testAccuracy());
+            m.put("test_loss", r.testLoss());
+            m.put("epochs", r.epochs());
+            m.put("train_seconds", r.seconds());
+            m.put("device", r.device());
+            list.add(m);
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(list) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+// Checkpoints: a stopped and resumed run ends with the same bits as a straight one; damaged ones are skipped.
+package gpumlp.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gpumlp.backend.Backend;
+import gpumlp.cpu.CpuBackend;
+import gpumlp.data.DataDirectory;
+import gpumlp.data.Dataset;
+import gpumlp.model.HeInit;
+import gpumlp.model.Network;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointResumeTest {
+    private static Dataset train;
+    private static Dataset test;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void data() {
+        train = DataDirectory.train(Path.of("data/mnist-subset")).limit(600);
+        test = DataDirectory.test(Path.of("data/mnist-subset"));
+    }
+
+    /** 4 epochs, momentum and a cosine schedule: everything a resume must restore. */
+    private static TrainSettings settings() {
+        return new TrainSettings(new int[] {24}, 4, 32, 0.1, 0.9, new Schedule.Cosine(0.1), 5, 0);
+    }
+
+    private static Network start(TrainSettings s) {
+        return HeInit.initialise(s.layerSizes(784, 10), s.seed());
+    }
+
+    private Trainer.Result straight(TrainSettings s) {
+        try (Backend b = new CpuBackend(2)) {
+            return new Trainer(b).run(start(s), train, test, s, r -> { });
+        }
+    }
+
+    /** Runs until `stop` says so, checkpointing into `store`; returns what the run returned. */
+    private Trainer.Result stopped(TrainSettings s, CheckpointStore store, BooleanSupplier stop) {
+        try (Backend b = new CpuBackend(2)) {
+            return new Trainer(b).run(TrainState.start(start(s)), train, test, s, r -> { },
+                    new Trainer.Checkpointing(1, st -> store.save(st, s.toMap(), Map.of()), stop));
+        }
+    }
+
+    private Trainer.Result resumed(TrainSettings s, CheckpointStore store) {
+        CheckpointFile.Loaded c = store.newestValid(w -> { throw new AssertionError(w); }).orElseThrow();
+        try (Backend b = new CpuBackend(2)) {
+            return new Trainer(b).run(c.state(), train, test, s, r -> { }, Trainer.Checkpointing.NONE);
+        }
+    }
+
+    private static void assertSameWeights(Network a, Network b) {
+        for (int l = 1; l <= a.layers(); l++) {
+            assertArrayEquals(a.weights(l), b.weights(l), "W" + l);
+        }
+    }
+
+    @Test
+    void fourEpochsEqualTwoThenResumeThenTwo() {
+        TrainSettings s = settings();
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        List<Integer> finished = new ArrayList<>();
+        Trainer.Result first;
+        try (Backend b = new CpuBackend(2)) {
+            first = new Trainer(b).run(TrainState.start(start(s)), train, test, s, r -> finished.add(r.epoch()),
+                    new Trainer.Checkpointing(1, st -> store.save(st, s.toMap(), Map.of()), () -> finished.size() == 2));
+        }
+        assertTrue(first.wasStopped());
+        assertEquals(2, first.stopped().epochsDone());
+        assertEquals(0, first.stopped().samplesIntoEpoch());
+        assertTrue(first.stopped().momentum() != null, "the momentum state is part of the checkpoint");
+        Trainer.Result rest = resumed(s, store);
+        Trainer.Result all = straight(s);
+        assertSameWeights(all.network(), rest.network());
+        assertEquals(4, rest.epochs().size(), "the records of epochs 1 and 2 come back from the checkpoint");
+        assertEquals(all.epochs().get(3).trainLoss(), rest.epochs().get(3).trainLoss(), 0.0);
+        assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
+    }
+
+    @Test
+    void aStopBetweenTwoStepsResumesInTheMiddleOfTheEpoch() {
+        TrainSettings s = settings();
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        AtomicInteger asked = new AtomicInteger();
+        Trainer.Result first = stopped(s, store, () -> asked.incrementAndGet() > 25); // 19 steps per epoch
+        assertTrue(first.wasStopped());
+        TrainState at = first.stopped();
+        assertEquals(1, at.epochsDone());
+        assertTrue(at.samplesIntoEpoch() > 0 && at.samplesIntoEpoch() % 32 == 0, "stopped after a step: " + at.position());
+        Trainer.Result rest = resumed(s, store);
+        Trainer.Result all = straight(s);
+        assertSameWeights(all.network(), rest.network());
+        assertEquals(all.epochs().get(1).trainLoss(), rest.epochs().get(1).trainLoss(), 1e-12,
+                "the running totals of the interrupted epoch are carried over");
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsSkippedWithAWarning() throws IOException {
+        TrainSettings s = settings();
+        CheckpointStore store = new CheckpointStore(dir, 5);
+        stopped(s, store, () -> false);
+        List<Path> files = store.list();
+        assertEquals(4, files.size());
+        Path newest = files.get(3);
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // a write cut short
+        List<String> warnings = new ArrayList<>();
+        CheckpointFile.Loaded c = store.newestValid(warnings::add).orElseThrow();
+        assertEquals(3, c.state().epochsDone());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(newest.getFileName().toString()), warnings.get(0));
+    }
+
+    @Test
+    void onlyTheNewestFewAreKept() {
+        CheckpointStore store = new CheckpointStore(dir, 2);
+        stopped(settings(), store, () -> false);
+        List<Path> files = store.list();
+        assertEquals(2, files.size());
+        assertTrue(files.get(1).getFileName().toString().startsWith("checkpoint-e0004-"), files.toString());
+    }
+
+    @Test
+    void aDivergedRunKeepsTheLastGoodCheckpoint() {
+        TrainSettings good = new TrainSettings(new int[] {24}, 1, 32, 0.1, 0, new Schedule.Constant(0.1), 5, 0);
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        TrainState afterOne;
+        try (Backend b = new CpuBackend(2)) {
+            List<TrainState> saved = new ArrayList<>();
+            new Trainer(b).run(TrainState.start(start(good)), train, test, good, r -> { },
+                    new Trainer.Checkpointing(1, st -> {
+                        saved.add(st);
+                        store.save(st, good.toMap(), Map.of());
+                    }, () -> false));
+            afterOne = saved.get(0);
+        }
+        // the same run goes on with a learning rate that makes the loss NaN in its second epoch
+        TrainSettings wild = new TrainSettings(new int[] {24}, 3, 32, 1e6, 0, new Schedule.Constant(1e6), 5, 0);
+        try (Backend b = new CpuBackend(2)) {
+            assertThrows(TrainingDivergedException.class, () -> new Trainer(b).run(afterOne, train, test, wild, r -> { },
+                    new Trainer.Checkpointing(1, st -> store.save(st, wild.toMap(), Map.of()), () -> false)));
+        }
+        assertEquals(1, store.list().size(), "nothing is written for the diverged epoch");
+        CheckpointFile.Loaded kept = store.newestValid(w -> { throw new AssertionError(w); }).orElseThrow();
+        assertEquals(1, kept.state().epochsDone());
+        assertSameWeights(afterOne.weights(), kept.state().weights());
+        assertNull(kept.state().momentum());
+    }
+}
