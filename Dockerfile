@@ -11,7 +11,10 @@ RUN mvn -B -q dependency:go-offline
 COPY kernels kernels
 COPY src src
 COPY data/mnist-subset data/mnist-subset
-# the test suite (CPU only; tests tagged gpu skip), then the runnable jar
+# the tests also read the documentation and templates (their command lines must parse)
+COPY README.md Dockerfile .dockerignore ./
+COPY deploy deploy
+# the test suite (CPU only; tests tagged gpu are left out), then the runnable jar
 RUN mvn -B package
 
 FROM nvidia/cuda:12.6.3-runtime-ubuntu22.04

@@ -103,6 +103,12 @@ class DeployFilesTest {
         Matcher user = Pattern.compile("(?m)^USER (\\S+)").matcher(d);
         assertTrue(user.find() && !user.group(1).equals("root") && !user.group(1).equals("0"), "a non-root user");
         assertTrue(d.contains("RUN mvn -B package"), "the build stage runs the tests");
+        String copied = String.join(" ", Pattern.compile("(?m)^COPY (?!--from)(.*)$").matcher(d).results()
+                .map(r -> r.group(1)).toList());
+        for (String needed : List.of("pom.xml", "kernels", "src", "data/mnist-subset", "README.md", "Dockerfile",
+                ".dockerignore", "deploy")) {
+            assertTrue(copied.contains(needed), "the build stage copies " + needed + ", which the tests read: " + copied);
+        }
         String ignore = Files.readString(Path.of(".dockerignore"));
         for (String p : List.of("target", ".devkit", "data/mnist", ".git")) {
             assertTrue(ignore.lines().anyMatch(l -> l.strip().equals(p)), ".dockerignore leaves out " + p);
