@@ -29,5 +29,5 @@ ENV GPU_MLP_DATA=/data \
     GPU_MLP_METRICS=/out/metrics.jsonl
 WORKDIR /out
 USER 10001
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/gpu-mlp/gpu-mlp.jar"]
+ENTRYPOINT ["java", "-jar", "/opt/gpu-mlp/gpu-mlp.jar"]
 CMD ["train", "--checkpoint-dir", "/out/checkpoints", "--resume", "--log-format", "json"]

@@ -19,6 +19,6 @@ step info 30 bash .devkit/run info
 step gpu-tests 150 bash .devkit/run test --include-tag gpu
 step doctor 40 $J doctor
 step bench 120 $J bench --device gpu --data $D --epochs 7
-step torch 150 python3 .devkit/bench/torch_mlp.py $D
+step torch 150 python3 src/bench/torch_mlp.py $D
 step bench-again 120 $J bench --device gpu --data $D --epochs 7
 step train-default 60 $J train --device gpu --data $D -o /tmp/gpu-default.npz

@@ -30,6 +30,20 @@ public final class Cli {
         return cmd;
     }
 
+    /** True when --log-format json was given (it may come after the option that failed to parse). */
+    private static boolean jsonLogsWanted(CommandLine cmd, String[] args) {
+        if (cmd.getCommand() instanceof JsonLogging j && j.jsonLogs()) {
+            return true;
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--log-format=json") || (args[i].equals("--log-format") && i + 1 < args.length
+                    && args[i + 1].equals("json"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         if (cmd.getCommand() instanceof JsonLogging j && j.jsonLogs()) {
@@ -55,6 +69,11 @@ public final class Cli {
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
+        if (jsonLogsWanted(cmd, args)) {
+            err.println(Log.line("error", e.getMessage() + " (usage error; see --help)", null, java.util.Map.of()));
+            err.flush();
+            return USAGE;
+        }
         err.println("gpu-mlp: " + e.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");

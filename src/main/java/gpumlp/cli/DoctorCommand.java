@@ -38,10 +38,11 @@ public final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        if (!device.startsWith("gpu") || !Devices.isValid(device)) {
+        if (!Devices.isValid(device)) {
             throw new CommandLine.ParameterException(cmd, "invalid value for --device: '" + device + "' (expected gpu or gpu:N)");
         }
-        int index = device.contains(":") ? Integer.parseInt(device.substring(4)) : 0;
+        // gpu:N checks GPU N; gpu, auto and cpu (e.g. from GPU_MLP_DEVICE) check GPU 0
+        int index = device.startsWith("gpu:") ? Integer.parseInt(device.substring(4)) : 0;
         PrintWriter out = cmd.getOut();
         out.printf("java:     %s (%s)%n", System.getProperty("java.version"), System.getProperty("java.vendor"));
         out.printf("jcuda:    %s%n", jcuda.JCudaVersion.get());

@@ -3,6 +3,7 @@ package gpumlp.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import sun.misc.Signal;
@@ -10,12 +11,14 @@ import sun.misc.SignalHandler;
 
 /**
  * Kubernetes and Slurm send SIGTERM before they preempt or time out a job, then SIGKILL after a
- * grace period. While installed, the first SIGTERM or SIGINT only sets a flag that the trainer reads
- * between steps; a second one ends the process at once (exit code 128 + signal number), for a
- * person who does not want to wait. Closing restores the previous handlers.
+ * grace period. While installed, SIGTERM and SIGINT only set a flag that the trainer reads between
+ * steps. More SIGTERMs are ignored (Slurm and Apptainer may each deliver one); a second SIGINT
+ * (Ctrl-C pressed again by a person who does not want to wait) ends the process at once with exit
+ * code 130. Closing restores the previous handlers.
  */
 final class StopSignals implements AutoCloseable {
     private final AtomicReference<String> received = new AtomicReference<>();
+    private final AtomicInteger interrupts = new AtomicInteger();
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
 
@@ -26,10 +29,12 @@ final class StopSignals implements AutoCloseable {
             Signal signal = new Signal(name);
             try {
                 s.previous.add(Signal.handle(signal, sig -> {
-                    if (s.received.compareAndSet(null, "SIG" + sig.getName())) {
+                    boolean first = s.received.compareAndSet(null, "SIG" + sig.getName());
+                    if (sig.getName().equals("INT") && s.interrupts.incrementAndGet() > 1) {
+                        Runtime.getRuntime().halt(128 + sig.getNumber()); // Ctrl-C twice: stop now
+                    }
+                    if (first) {
                         notice.accept("SIG" + sig.getName());
-                    } else {
-                        Runtime.getRuntime().halt(128 + sig.getNumber());
                     }
                 }));
                 s.signals.add(signal);

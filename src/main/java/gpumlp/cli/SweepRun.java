@@ -26,6 +26,8 @@ final class SweepRun {
     /** Options the sweep sets itself, so neither the command line nor the sweep file may. */
     static final Set<String> OWN = Set.of("--sweep", "--sweep-index", "--sweep-dir", "--output", "--metrics",
             "--checkpoint-dir", "--resume", "--result", "--help", "--version");
+    /** Of those, the ones that choose the combination (the rest the sweep sets per run). */
+    static final Set<String> CHOOSING = Set.of("--sweep", "--sweep-index", "--sweep-dir");
 
     private SweepRun() {}
 
@@ -41,8 +43,12 @@ final class SweepRun {
         for (OptionSpec o : cmd.getParseResult().matchedOptions()) {
             String name = o.longestName();
             given.add(name);
-            if (OWN.contains(name)) {
+            if (CHOOSING.contains(name)) {
                 continue;
+            }
+            if (OWN.contains(name)) {
+                throw new CommandLine.ParameterException(cmd, name + " cannot be combined with --sweep: each combination "
+                        + "writes its model, metrics, checkpoints and result into its directory under --sweep-dir");
             }
             if (o.arity().max() == 0) {
                 args.add(name);
@@ -61,12 +67,16 @@ final class SweepRun {
                         + "(for example lr, batch-size, hidden, momentum, epochs, schedule, seed)");
             }
             if (given.contains(o.longestName())) {
-                throw new UserError(o.longestName() + " is given on the command line and in the sweep file "
-                        + train.sweep + ": remove one");
+                throw new CommandLine.ParameterException(cmd, o.longestName() + " is given on the command line and in the "
+                        + "sweep file " + train.sweep + ": remove one");
             }
             if (o.arity().max() == 0) {
-                if (Boolean.parseBoolean(p.getValue())) {
-                    args.add(o.longestName());
+                if (!p.getValue().equals("true") && !p.getValue().equals("false")) {
+                    throw new UserError("sweep file " + train.sweep + ": " + p.getKey() + " is a switch; its values must be "
+                            + "true or false, not '" + p.getValue() + "'");
+                }
+                if (p.getValue().equals("true")) {
+                    args.add(o.longestName()); // false: the switch is simply not given
                 }
             } else {
                 args.add(o.longestName());
@@ -88,7 +98,7 @@ final class SweepRun {
         log.result(String.format(Locale.ROOT, "sweep %s: combination %d of %d (%s) in %s", train.sweep, index, size, desc, dir),
                 "sweep", Map.of("index", index, "size", size, "parameters", values, "dir", dir.toString()));
 
-        CommandLine inner = Cli.newCommandLine(env);
+        CommandLine inner = Cli.newCommandLine(withoutSweepVariables(env));
         inner.setOut(cmd.getOut());
         inner.setErr(cmd.getErr());
         int code = inner.execute(args.toArray(String[]::new));
@@ -96,6 +106,19 @@ final class SweepRun {
             RunResult.addSweep(result, index, size, train.sweep, values);
         }
         return code;
+    }
+
+    /**
+     * The environment for a combination's own train run: without the variables of the options the
+     * sweep sets, which would otherwise apply to that run again (GPU_MLP_SWEEP would even restart the sweep).
+     */
+    static Map<String, String> withoutSweepVariables(Map<String, String> env) {
+        Map<String, String> m = new java.util.HashMap<>(env);
+        for (String option : OWN) {
+            m.remove(EnvironmentDefaults.variable(option));
+        }
+        m.remove(EnvironmentDefaults.variable("--plot"));
+        return m;
     }
 
     /** --sweep-index, else JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID; checked against the sweep's size. */

@@ -166,7 +166,14 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         }
         TrainSettings settings = validatedSettings(cmd);
         Log log = new Log(cmd.getOut(), cmd.getErr(), logFormat);
+        // with checkpoints, SIGTERM and SIGINT become a stop request from the start (data loading included)
+        try (StopSignals signals = checkpointDir == null ? null : StopSignals.install(
+                sig -> log.note(sig + " received: stopping after the current step to write a checkpoint"))) {
+            return train(settings, log, signals);
+        }
+    }
 
+    private int train(TrainSettings settings, Log log, StopSignals signals) {
         Dataset train = DataDirectory.train(data.dir);
         Dataset test = DataDirectory.test(data.dir);
         if (train.features() != test.features()) {
@@ -182,15 +189,22 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         int[] sizes = settings.layerSizes(train.features(), Dataset.MAX_CLASSES);
         Map<String, String> checksums = checksums(train, test);
         CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir, keepCheckpoints);
-        TrainState start = resume ? resumeState(store, settings, checksums, sizes, log) : null;
+        if (store != null && !resume && !store.list().isEmpty()) {
+            throw new gpumlp.UserError("checkpoint directory " + checkpointDir + " already holds checkpoints of a run: add "
+                    + "--resume to continue it, or use an empty --checkpoint-dir (or delete those files)");
+        }
+        TrainState start = resume ? resumeState(store, settings, checksums, sizes, train.count(), log) : null;
         if (start == null) {
             start = TrainState.start(HeInit.initialise(sizes, seed));
         }
         Network initial = start.weights();
+        if (signals != null && signals.requested()) {
+            log.result("stopped by " + signals.which() + " before training started; nothing to save", "stopped",
+                    Map.of("signal", signals.which()));
+            return Cli.STOPPED;
+        }
 
-        try (Backend backend = device.open(log::note, false);
-             StopSignals signals = store == null ? null : StopSignals.install(
-                     sig -> log.note(sig + " received: stopping after the current step to write a checkpoint"))) {
+        try (Backend backend = device.open(log::note, false)) {
             log.result(String.format(Locale.ROOT, "training %s on %s (%,d samples), testing on %s (%,d samples)",
                     initial.shape(), train.name(), train.count(), test.name(), test.count()), "start",
                     Map.of("network", initial.shape(), "train_samples", train.count(), "test_samples", test.count()));
@@ -235,7 +249,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
      * from scratch) when the directory has none.
      */
     private TrainState resumeState(CheckpointStore store, TrainSettings settings, Map<String, String> checksums,
-                                   int[] sizes, Log log) {
+                                   int[] sizes, int samples, Log log) {
         java.util.Optional<CheckpointFile.Loaded> found = store.newestValid(log::warn);
         if (found.isEmpty()) {
             log.note("no checkpoint in " + store.dir() + " yet: starting from epoch 1");
@@ -258,6 +272,12 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         if (!java.util.Arrays.equals(c.state().weights().sizes(), sizes)) {
             throw new gpumlp.UserError("the checkpoint in " + store.dir() + " holds a " + c.state().weights().shape()
                     + " network, not " + java.util.Arrays.toString(sizes));
+        }
+        int into = c.state().samplesIntoEpoch();
+        if (into >= samples || into % batchSize != 0) {
+            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " stands " + c.state().position()
+                    + ", which does not fit " + samples + " samples in batches of " + batchSize
+                    + ": it is damaged or from another run; use another --checkpoint-dir");
         }
         if (c.state().epochsDone() > epochs) {
             throw new gpumlp.UserError("the checkpoint in " + store.dir() + " is after epoch " + c.state().epochsDone()
@@ -304,6 +324,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.require(cmd, sweepIndex == null || sweep != null, "--sweep-index needs --sweep");
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
+        Checks.require(cmd, checkpointDir == null || !java.nio.file.Files.exists(checkpointDir)
+                || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit);

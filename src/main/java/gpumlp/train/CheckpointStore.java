@@ -55,7 +55,9 @@ public final class CheckpointStore {
         Path file = fileFor(s);
         CheckpointFile.save(file, s, settings, data);
         List<Path> all = list();
-        for (int i = 0; i < all.size() - keep; i++) {
+        int at = all.indexOf(file);
+        // the newest `keep` up to this one stay; nothing after it (another run's) is touched
+        for (int i = 0; i <= at - keep; i++) {
             try {
                 Files.deleteIfExists(all.get(i));
             } catch (IOException e) {

@@ -50,6 +50,10 @@ public final class Sweep {
             root = YAML.readTree(Files.readAllBytes(file));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UserError(what + " does not exist");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new UserError(what + " is not valid YAML or JSON" + (at == null ? "" : " (line " + at.getLineNr()
+                    + ", column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         } catch (IOException e) {
             throw new UserError("cannot read " + what + ": " + IoErrors.describe(e), e);
         }
@@ -62,6 +66,9 @@ public final class Sweep {
         for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey().replaceFirst("^--", "");
+            if (map.containsKey(name)) {
+                throw new UserError(what + ": parameter '" + name + "' is listed twice");
+            }
             JsonNode values = e.getValue();
             List<String> list = new ArrayList<>();
             if (values.isArray()) {

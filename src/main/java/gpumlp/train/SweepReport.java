@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * A result file is what {@code train --result FILE} writes (a sweep run writes RUN_DIR/result.json):
@@ -26,6 +25,8 @@ import java.util.stream.Stream;
  */
 public final class SweepReport {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Sweeps larger than this are not checked for missing combinations (the list would be useless). */
+    private static final long MAX_LISTED_SWEEP = 100_000;
 
     /** One run: where its result is, its parameter values (swept ones) and its figures. */
     public record Row(String run, Map<String, String> parameters, double testAccuracy, double testLoss, int epochs,
@@ -48,15 +49,31 @@ public final class SweepReport {
         if (!Files.isDirectory(dir)) {
             throw new UserError("report: " + dir + " is not a directory");
         }
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dir, 4)) {
-            files = s.filter(p -> p.getFileName().toString().equals("result.json")).sorted().toList();
+        List<Path> files = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                            if (file.getFileName().toString().equals("result.json")) {
+                                files.add(file);
+                            }
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                            unreadable.add(file + ": " + IoErrors.describe(e)); // e.g. lost+found on a volume
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                    });
         } catch (IOException e) {
             throw new UserError("cannot read " + dir + ": " + IoErrors.describe(e), e);
         }
+        java.util.Collections.sort(files);
         List<Row> rows = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
-        List<String> unreadable = new ArrayList<>();
         long sweepSize = -1;
         Set<Long> seen = new TreeSet<>();
         for (Path f : files) {
@@ -64,7 +81,11 @@ public final class SweepReport {
             try {
                 j = JSON.readTree(f.toFile());
             } catch (IOException e) {
-                unreadable.add(f + ": " + e.getMessage());
+                unreadable.add(f + ": " + e.getMessage().lines().findFirst().orElse(""));
+                continue;
+            }
+            if (j == null || !j.isObject() || !j.path("test_accuracy").isNumber()) {
+                unreadable.add(f + ": not a gpu-mlp result (no test_accuracy)");
                 continue;
             }
             Map<String, String> params = new LinkedHashMap<>();
@@ -72,9 +93,13 @@ public final class SweepReport {
             Long index = null;
             if (sweep.isObject()) {
                 sweep.path("parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
-                index = sweep.path("index").asLong();
-                seen.add(index);
-                sweepSize = Math.max(sweepSize, sweep.path("size").asLong(-1));
+                if (sweep.path("index").canConvertToLong() && sweep.path("index").isIntegralNumber()) {
+                    index = sweep.path("index").asLong();
+                    seen.add(index);
+                }
+                if (sweep.path("size").isIntegralNumber()) {
+                    sweepSize = Math.max(sweepSize, sweep.path("size").asLong());
+                }
             }
             names.addAll(params.keySet());
             Path parent = f.getParent();
@@ -86,7 +111,7 @@ public final class SweepReport {
         rows.sort(Comparator.comparingDouble((Row r) -> Double.isNaN(r.testAccuracy()) ? 1 : -r.testAccuracy())
                 .thenComparingDouble(Row::testLoss).thenComparing(Row::run));
         Set<Long> missing = new TreeSet<>();
-        for (long i = 0; i < sweepSize; i++) {
+        for (long i = 0; i < Math.min(sweepSize, MAX_LISTED_SWEEP); i++) {
             if (!seen.contains(i)) {
                 missing.add(i);
             }

@@ -100,6 +100,9 @@ public final class Trainer {
             EpochStats stats = resumed ? new EpochStats(skip + part.samples(), from.partialLossSum() + part.lossSum(),
                     from.partialCorrect() + part.correct()) : part;
             if (part.samples() < rest.length) { // stopped between two steps
+                if (stats.samples() > 0 && diverged(stats.meanLoss(), chance)) { // no checkpoint of blown-up weights
+                    throw new TrainingDivergedException(e + 1, lr, stats.meanLoss(), chance);
+                }
                 TrainState here = new TrainState(e, (int) stats.samples(), stats.lossSum(), stats.correct(), seconds,
                         backend.readWeights(), backend.readMomentum(), records);
                 checkpointing.sink().accept(here);

@@ -113,7 +113,8 @@ class ClusterJobTest {
             Thread.sleep(5);
         }
         assertTrue(p.isAlive(), "the run ended before the first checkpoint: " + Files.readString(dir.resolve("log.txt")));
-        p.destroy(); // SIGTERM
+        p.destroy(); // SIGTERM, twice: a scheduler (or srun and Apptainer) may each send one
+        p.destroy();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process did not stop");
         String log = Files.readString(dir.resolve("log.txt"));
         assertEquals(Cli.STOPPED, p.exitValue(), log);
@@ -191,12 +192,55 @@ class ClusterJobTest {
         assertEquals(2, tooBig.code());
         assertTrue(tooBig.err().contains("SLURM_ARRAY_TASK_ID is 2 but the sweep has 2 combinations (0 to 1)"), tooBig.err());
         CliTest.Run twice = run(Map.of(), concat(base, "--sweep-index", "0", "--lr", "0.3"));
-        assertEquals(1, twice.code());
+        assertEquals(2, twice.code());
         assertTrue(twice.err().contains("--lr is given on the command line and in the sweep file"), twice.err());
+        CliTest.Run own = run(Map.of(), concat(base, "--sweep-index", "0", "-o", dir.resolve("x.npz").toString()));
+        assertEquals(2, own.code());
+        assertTrue(own.err().contains("--output cannot be combined with --sweep"), own.err());
+        Files.writeString(sweep, "parameters:\n  lr: [0.1]\n  --lr: [0.2]\n");
+        CliTest.Run dup = run(Map.of(), concat(base, "--sweep-index", "0"));
+        assertEquals(1, dup.code());
+        assertTrue(dup.err().contains("'lr' is listed twice"), dup.err());
+        Files.writeString(sweep, "parameters:\n  lr: [0.1\n");
+        CliTest.Run broken = run(Map.of(), concat(base, "--sweep-index", "0"));
+        assertEquals(1, broken.code());
+        assertTrue(broken.err().contains("is not valid YAML or JSON (line") && broken.err().strip().lines().count() == 1,
+                broken.err());
         Files.writeString(sweep, "parameters:\n  learning-rate: [0.1]\n");
         CliTest.Run unknown = run(Map.of(), concat(base, "--sweep-index", "0"));
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("'learning-rate' is not a train option"), unknown.err());
+    }
+
+    @Test
+    void aSweepForwardsShortSplitAndSwitchOptionsAndTakesItsFileFromTheEnvironment() throws IOException {
+        Path sweep = dir.resolve("s.yaml");
+        Files.writeString(sweep, "parameters:\n  lr: [0.1]\n  eager: [true]\n");
+        Path out = dir.resolve("sw");
+        Map<String, String> env = Map.of("GPU_MLP_SWEEP", sweep.toString(), "GPU_MLP_SWEEP_DIR", out.toString(),
+                "JOB_COMPLETION_INDEX", "0", "GPU_MLP_PLOT", dir.resolve("shared.png").toString());
+        CliTest.Run r = run(env, "train", "--data", SUBSET, "--device", "cpu", "-b", "32", "--hidden", "8,8", "--limit", "200",
+                "--epochs", "1", "--tf32");
+        assertEquals(0, r.code(), r.err());
+        JsonNode result = JSON.readTree(out.resolve("run-0000/result.json").toFile());
+        assertEquals(32, result.path("settings").path("batch_size").asInt());
+        assertEquals("[8,8]", result.path("settings").path("hidden").toString());
+        assertEquals(0.1, result.path("settings").path("learning_rate").asDouble());
+        assertFalse(Files.exists(dir.resolve("shared.png")), "GPU_MLP_PLOT does not reach the combinations' runs");
+    }
+
+    @Test
+    void aCheckpointDirectoryOfAnotherRunIsNotReusedWithoutResume() {
+        Path ck = dir.resolve("ck");
+        String[] run = {"train", "--data", SUBSET, "--device", "cpu", "--hidden", "8", "--limit", "200", "--epochs", "1",
+                "--checkpoint-dir", ck.toString(), "-o", dir.resolve("m.npz").toString()};
+        assertEquals(0, CliTest.run(run).code());
+        CliTest.Run again = CliTest.run(run);
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already holds checkpoints of a run: add --resume"), again.err());
+        CliTest.Run file = CliTest.run("train", "--data", SUBSET, "--checkpoint-dir", dir.resolve("m.npz").toString());
+        assertEquals(2, file.code());
+        assertTrue(file.err().contains("is a file, not a directory"), file.err());
     }
 
     @Test
@@ -234,6 +278,10 @@ class ClusterJobTest {
         JsonNode err = JSON.readTree(bad.err().strip());
         assertEquals("error", err.path("level").asText());
         assertTrue(err.path("msg").asText().contains("nowhere"), bad.err());
+        CliTest.Run usage = CliTest.run("train", "--epochs", "0", "--log-format", "json");
+        assertEquals(2, usage.code());
+        JsonNode u = JSON.readTree(usage.err().strip());
+        assertTrue(u.path("msg").asText().contains("--epochs must be at least 1"), usage.err());
     }
 
     static String[] concat(String[] a, String... b) {

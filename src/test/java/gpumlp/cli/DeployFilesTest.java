@@ -66,7 +66,14 @@ class DeployFilesTest {
             c.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
             assertTrue(mounts.contains("/data") && mounts.contains("/out"), file + ": " + mounts);
             assertEquals("Never", pod.path("restartPolicy").asText(), file + ": podFailurePolicy needs it");
-            assertTrue(job.path("spec").path("podFailurePolicy").toString().contains("75"), file + ": exit code 75 is a retry");
+            boolean retries75 = false;
+            for (JsonNode rule : job.path("spec").path("podFailurePolicy").path("rules")) {
+                JsonNode codes = rule.path("onExitCodes");
+                retries75 |= rule.path("action").asText().equals("Ignore") && codes.path("operator").asText().equals("In")
+                        && codes.path("values").toString().equals("[75]")
+                        && codes.path("containerName").asText().equals(c.path("name").asText());
+            }
+            assertTrue(retries75, file + ": exit code 75 (stopped with a checkpoint) is ignored, so the pod is retried");
             assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), file);
         }
     }

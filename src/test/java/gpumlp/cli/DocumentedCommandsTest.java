@@ -128,15 +128,32 @@ class DocumentedCommandsTest {
                 continue;
             }
             List<String> args = new ArrayList<>();
+            boolean image = start > 0 && !t.get(start - 1).endsWith("gpu-mlp.jar") && !t.get(start - 1).equals("gpu-mlp");
             for (String tok : t.subList(start, t.size())) {
                 if (tok.matches("&&|\\|\\||\\||;|>|>>|2>|2>&1|&") || tok.startsWith("#")) {
                     break;
                 }
                 args.add(VARIABLE.matcher(tok).matches() ? "1" : tok);
             }
+            if (args.isEmpty() && image) {
+                args.addAll(imageCommand()); // a container run without arguments runs the image's CMD
+            }
             out.add(new Invocation(where + ": " + line.strip(), args));
         }
         return out;
+    }
+
+    /** The Dockerfile's CMD, the arguments of a container run that gives none. */
+    static List<String> imageCommand() {
+        try {
+            Matcher cmd = Pattern.compile("(?m)^CMD (\\[.*])$").matcher(Files.readString(Path.of("Dockerfile")));
+            if (!cmd.find()) {
+                throw new AssertionError("the Dockerfile has no CMD in exec form");
+            }
+            return List.of(new ObjectMapper().readValue(cmd.group(1), String[].class));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Shell words with single and double quotes removed (no expansion). */

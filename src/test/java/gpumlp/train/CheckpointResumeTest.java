@@ -140,6 +140,33 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void aStopWhileDivergingWritesNoCheckpoint() {
+        TrainSettings wild = new TrainSettings(new int[] {24}, 3, 8, 1e6, 0, new Schedule.Constant(1e6), 5, 0);
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        AtomicInteger asked = new AtomicInteger();
+        try (Backend b = new CpuBackend(2)) {
+            assertThrows(TrainingDivergedException.class, () -> new Trainer(b).run(TrainState.start(start(wild)), train, test,
+                    wild, r -> { }, new Trainer.Checkpointing(1, st -> store.save(st, wild.toMap(), Map.of()),
+                            () -> asked.incrementAndGet() > 40)));
+        }
+        assertTrue(asked.get() > 40, "the stop came in the middle of epoch 1");
+        assertTrue(store.list().isEmpty(), "no checkpoint of blown-up weights");
+    }
+
+    @Test
+    void savingNeverDeletesACheckpointBeyondTheOneWritten() {
+        CheckpointStore store = new CheckpointStore(dir, 1);
+        stopped(settings(), store, () -> false); // leaves e0004
+        TrainState early = TrainState.start(start(settings()));
+        store.save(new TrainState(1, 0, 0, 0, 0, early.weights(), null, List.of(records(1))), Map.of(), Map.of());
+        assertEquals(2, store.list().size(), "the later checkpoint is not this writer's to prune");
+    }
+
+    private static EpochRecord records(int epoch) {
+        return new EpochRecord(epoch, 0.1, 1, 0.5, 1, 0.5, 1, 600);
+    }
+
+    @Test
     void aDivergedRunKeepsTheLastGoodCheckpoint() {
         TrainSettings good = new TrainSettings(new int[] {24}, 1, 32, 0.1, 0, new Schedule.Constant(0.1), 5, 0);
         CheckpointStore store = new CheckpointStore(dir, 3);
