@@ -188,12 +188,13 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         }
         int[] sizes = settings.layerSizes(train.features(), Dataset.MAX_CLASSES);
         Map<String, String> checksums = checksums(train, test);
+        Map<String, Object> settingsMap = settings.toMap(); // in every checkpoint, the model and the settings line
         CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir, keepCheckpoints);
         if (store != null && !resume && !store.list().isEmpty()) {
             throw new gpumlp.UserError("checkpoint directory " + checkpointDir + " already holds checkpoints of a run: add "
                     + "--resume to continue it, or use an empty --checkpoint-dir (or delete those files)");
         }
-        TrainState start = resume ? resumeState(store, settings, checksums, sizes, train.count(), log) : null;
+        TrainState start = resume ? resumeState(store, settingsMap, checksums, sizes, train.count(), log) : null;
         if (start == null) {
             start = TrainState.start(HeInit.initialise(sizes, seed));
         }
@@ -210,10 +211,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     Map.of("network", initial.shape(), "train_samples", train.count(), "test_samples", test.count()));
             log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, device %s",
                     batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
-                    backend.description()), "settings", Map.of("settings", settings.toMap(), "device", backend.description()));
+                    backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
-                        Path file = store.save(state, settings.toMap(), checksums);
+                        Path file = store.save(state, settingsMap, checksums);
                         log.note("checkpoint " + state.position() + ": " + file);
                     }, signals::requested);
             Trainer.Result r;
@@ -232,7 +233,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                                 "samples_into_epoch", r.stopped().samplesIntoEpoch()));
                 return Cli.STOPPED;
             }
-            ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), settings.toMap(), checksums, null);
+            ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), settingsMap, checksums, null);
             ModelFile.save(output, r.network(), meta);
             if (result != null) {
                 RunResult.write(result, r, settings, backend.description(), output, metrics);
@@ -248,7 +249,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
      * The newest valid checkpoint's state, after checking that it belongs to this run; null (start
      * from scratch) when the directory has none.
      */
-    private TrainState resumeState(CheckpointStore store, TrainSettings settings, Map<String, String> checksums,
+    private TrainState resumeState(CheckpointStore store, Map<String, Object> settings, Map<String, String> checksums,
                                    int[] sizes, int samples, Log log) {
         java.util.Optional<CheckpointFile.Loaded> found = store.newestValid(log::warn);
         if (found.isEmpty()) {
@@ -256,7 +257,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             return null;
         }
         CheckpointFile.Loaded c = found.get();
-        Map<String, Object> now = comparable(settings.toMap());
+        Map<String, Object> now = comparable(settings);
         Map<String, Object> then = comparable(c.settings());
         for (String key : now.keySet()) {
             if (!String.valueOf(now.get(key)).equals(String.valueOf(then.get(key)))) {

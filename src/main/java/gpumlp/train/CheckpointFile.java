@@ -59,15 +59,9 @@ public final class CheckpointFile {
         json.set("data", JSON.valueToTree(data));
         ArrayNode records = json.putArray("records");
         for (EpochRecord r : state.records()) {
-            ObjectNode o = records.addObject();
-            o.put("epoch", r.epoch());
-            o.put("lr", r.learningRate());
-            o.put("train_loss", r.trainLoss());
-            o.put("train_accuracy", r.trainAccuracy());
-            o.put("test_loss", r.testLoss());
-            o.put("test_accuracy", r.testAccuracy());
-            o.put("seconds", r.seconds());
+            ObjectNode o = JSON.valueToTree(MetricsWriter.toMap(r)); // the metrics file's fields, plus the sample count
             o.put("samples", r.samples());
+            records.add(o);
         }
         json.put("created", Instant.now().toString());
         json.put("software", ModelMetadata.softwareVersion());

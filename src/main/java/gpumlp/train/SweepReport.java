@@ -134,25 +134,8 @@ public final class SweepReport {
 
     /** The table, best first, with one column per swept parameter. */
     public String table() {
-        List<String> header = new ArrayList<>(List.of("rank", "run"));
-        header.addAll(parameterNames);
-        header.addAll(List.of("test acc", "test loss", "epochs", "train s", "device"));
-        List<List<String>> cells = new ArrayList<>();
-        cells.add(header);
-        int rank = 1;
-        for (Row r : rows) {
-            List<String> c = new ArrayList<>(List.of(Integer.toString(rank++), r.run()));
-            for (String p : parameterNames) {
-                c.add(r.parameters().getOrDefault(p, ""));
-            }
-            c.add(String.format(Locale.ROOT, "%.2f%%", 100 * r.testAccuracy()));
-            c.add(String.format(Locale.ROOT, "%.4f", r.testLoss()));
-            c.add(Integer.toString(r.epochs()));
-            c.add(String.format(Locale.ROOT, "%.1f", r.seconds()));
-            c.add(r.device());
-            cells.add(c);
-        }
-        int[] width = new int[header.size()];
+        List<List<String>> cells = grid(false);
+        int[] width = new int[cells.get(0).size()];
         for (List<String> c : cells) {
             for (int i = 0; i < c.size(); i++) {
                 width[i] = Math.max(width[i], c.get(i).length());
@@ -169,24 +152,43 @@ public final class SweepReport {
         return sb.toString();
     }
 
-    /** CSV with a header line: run, the parameters, test_accuracy, test_loss, epochs, train_seconds, device. */
+    /** CSV with a header line: rank, run, the parameters, test_accuracy, test_loss, epochs, train_seconds, device. */
     public String csv() {
         StringBuilder sb = new StringBuilder();
+        for (List<String> c : grid(true)) {
+            sb.append(csvLine(c));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The header, then one line per run, best first: rank, run, the swept parameters, then the figures,
+     * rounded for reading ({@code machine} false) or in full with snake_case names (true).
+     */
+    private List<List<String>> grid(boolean machine) {
+        List<List<String>> cells = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("rank", "run"));
         header.addAll(parameterNames);
-        header.addAll(List.of("test_accuracy", "test_loss", "epochs", "train_seconds", "device"));
-        sb.append(csvLine(header));
+        header.addAll(machine ? List.of("test_accuracy", "test_loss", "epochs", "train_seconds", "device")
+                : List.of("test acc", "test loss", "epochs", "train s", "device"));
+        cells.add(header);
         int rank = 1;
         for (Row r : rows) {
             List<String> c = new ArrayList<>(List.of(Integer.toString(rank++), r.run()));
             for (String p : parameterNames) {
                 c.add(r.parameters().getOrDefault(p, ""));
             }
-            c.addAll(List.of(Double.toString(r.testAccuracy()), Double.toString(r.testLoss()), Integer.toString(r.epochs()),
-                    Double.toString(r.seconds()), r.device()));
-            sb.append(csvLine(c));
+            if (machine) {
+                c.addAll(List.of(Double.toString(r.testAccuracy()), Double.toString(r.testLoss()),
+                        Integer.toString(r.epochs()), Double.toString(r.seconds()), r.device()));
+            } else {
+                c.addAll(List.of(String.format(Locale.ROOT, "%.2f%%", 100 * r.testAccuracy()),
+                        String.format(Locale.ROOT, "%.4f", r.testLoss()), Integer.toString(r.epochs()),
+                        String.format(Locale.ROOT, "%.1f", r.seconds()), r.device()));
+            }
+            cells.add(c);
         }
-        return sb.toString();
+        return cells;
     }
 
     private static String csvLine(List<String> cells) {

@@ -32,7 +32,12 @@ class CliTest {
     record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
-        CommandLine cmd = Cli.newCommandLine();
+        return run(System.getenv(), args);
+    }
+
+    /** Runs the CLI in-process with {@code env} as the environment (for GPU_MLP_* defaults and sweep indices). */
+    static Run run(java.util.Map<String, String> env, String... args) {
+        CommandLine cmd = Cli.newCommandLine(env);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cmd.setOut(new PrintWriter(out, true));

@@ -14,8 +14,6 @@ import gpumlp.train.CheckpointFile;
 import gpumlp.train.CheckpointStore;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ClusterJobTest {
     private static final String SUBSET = CliTest.SUBSET;
@@ -33,17 +30,6 @@ class ClusterJobTest {
 
     @TempDir
     Path dir;
-
-    /** Runs the CLI in-process with `env` as the environment. */
-    static CliTest.Run run(Map<String, String> env, String... args) {
-        CommandLine cmd = Cli.newCommandLine(env);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new CliTest.Run(code, out.toString(), err.toString());
-    }
 
     private static void assertSameWeights(Path a, Path b) {
         Network x = ModelFile.load(a).network();
@@ -147,17 +133,17 @@ class ClusterJobTest {
         Path out = dir.resolve("sweep");
         String[] base = {"train", "--data", SUBSET, "--device", "cpu", "--hidden", "16", "--limit", "300", "--epochs", "1",
                 "--sweep", sweep.toString(), "--sweep-dir", out.toString()};
-        CliTest.Run r0 = run(Map.of(), concat(base, "--sweep-index", "0"));
+        CliTest.Run r0 = CliTest.run(Map.of(), concat(base, "--sweep-index", "0"));
         assertEquals(0, r0.code(), r0.err());
         assertTrue(r0.out().contains("combination 0 of 4 (lr 0.05, batch-size 32)"), r0.out());
-        assertEquals(0, run(Map.of("JOB_COMPLETION_INDEX", "1"), base).code());
-        assertEquals(0, run(Map.of("SLURM_ARRAY_TASK_ID", "2"), base).code());
+        assertEquals(0, CliTest.run(Map.of("JOB_COMPLETION_INDEX", "1"), base).code());
+        assertEquals(0, CliTest.run(Map.of("SLURM_ARRAY_TASK_ID", "2"), base).code());
 
         CliTest.Run partial = CliTest.run("report", out.toString());
         assertEquals(0, partial.code(), partial.err());
         assertTrue(partial.err().contains("1 sweep combination(s) have no result yet: run-0003"), partial.err());
 
-        assertEquals(0, run(Map.of(), concat(base, "--sweep-index", "3")).code());
+        assertEquals(0, CliTest.run(Map.of(), concat(base, "--sweep-index", "3")).code());
         JsonNode result = JSON.readTree(out.resolve("run-0003/result.json").toFile());
         assertEquals(64, result.path("settings").path("batch_size").asInt());
         assertEquals("0.2", result.path("sweep").path("parameters").path("lr").asText());
@@ -185,29 +171,29 @@ class ClusterJobTest {
         Path sweep = dir.resolve("sweep.json");
         Files.writeString(sweep, "{\"parameters\": {\"lr\": [0.1, 0.2]}}");
         String[] base = {"train", "--data", SUBSET, "--sweep", sweep.toString(), "--sweep-dir", dir.toString()};
-        CliTest.Run none = run(Map.of(), base);
+        CliTest.Run none = CliTest.run(Map.of(), base);
         assertEquals(2, none.code());
         assertTrue(none.err().contains("JOB_COMPLETION_INDEX") && none.err().contains("SLURM_ARRAY_TASK_ID"), none.err());
-        CliTest.Run tooBig = run(Map.of("SLURM_ARRAY_TASK_ID", "2"), base);
+        CliTest.Run tooBig = CliTest.run(Map.of("SLURM_ARRAY_TASK_ID", "2"), base);
         assertEquals(2, tooBig.code());
         assertTrue(tooBig.err().contains("SLURM_ARRAY_TASK_ID is 2 but the sweep has 2 combinations (0 to 1)"), tooBig.err());
-        CliTest.Run twice = run(Map.of(), concat(base, "--sweep-index", "0", "--lr", "0.3"));
+        CliTest.Run twice = CliTest.run(Map.of(), concat(base, "--sweep-index", "0", "--lr", "0.3"));
         assertEquals(2, twice.code());
         assertTrue(twice.err().contains("--lr is given on the command line and in the sweep file"), twice.err());
-        CliTest.Run own = run(Map.of(), concat(base, "--sweep-index", "0", "-o", dir.resolve("x.npz").toString()));
+        CliTest.Run own = CliTest.run(Map.of(), concat(base, "--sweep-index", "0", "-o", dir.resolve("x.npz").toString()));
         assertEquals(2, own.code());
         assertTrue(own.err().contains("--output cannot be combined with --sweep"), own.err());
         Files.writeString(sweep, "parameters:\n  lr: [0.1]\n  --lr: [0.2]\n");
-        CliTest.Run dup = run(Map.of(), concat(base, "--sweep-index", "0"));
+        CliTest.Run dup = CliTest.run(Map.of(), concat(base, "--sweep-index", "0"));
         assertEquals(1, dup.code());
         assertTrue(dup.err().contains("'lr' is listed twice"), dup.err());
         Files.writeString(sweep, "parameters:\n  lr: [0.1\n");
-        CliTest.Run broken = run(Map.of(), concat(base, "--sweep-index", "0"));
+        CliTest.Run broken = CliTest.run(Map.of(), concat(base, "--sweep-index", "0"));
         assertEquals(1, broken.code());
         assertTrue(broken.err().contains("is not valid YAML or JSON (line") && broken.err().strip().lines().count() == 1,
                 broken.err());
         Files.writeString(sweep, "parameters:\n  learning-rate: [0.1]\n");
-        CliTest.Run unknown = run(Map.of(), concat(base, "--sweep-index", "0"));
+        CliTest.Run unknown = CliTest.run(Map.of(), concat(base, "--sweep-index", "0"));
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("'learning-rate' is not a train option"), unknown.err());
     }
@@ -219,7 +205,7 @@ class ClusterJobTest {
         Path out = dir.resolve("sw");
         Map<String, String> env = Map.of("GPU_MLP_SWEEP", sweep.toString(), "GPU_MLP_SWEEP_DIR", out.toString(),
                 "JOB_COMPLETION_INDEX", "0", "GPU_MLP_PLOT", dir.resolve("shared.png").toString());
-        CliTest.Run r = run(env, "train", "--data", SUBSET, "--device", "cpu", "-b", "32", "--hidden", "8,8", "--limit", "200",
+        CliTest.Run r = CliTest.run(env, "train", "--data", SUBSET, "--device", "cpu", "-b", "32", "--hidden", "8,8", "--limit", "200",
                 "--epochs", "1", "--tf32");
         assertEquals(0, r.code(), r.err());
         JsonNode result = JSON.readTree(out.resolve("run-0000/result.json").toFile());
@@ -247,12 +233,12 @@ class ClusterJobTest {
     void optionsComeFromTheEnvironmentAndTheCommandLineWins() {
         Map<String, String> env = new HashMap<>(Map.of("GPU_MLP_DATA", SUBSET, "GPU_MLP_DEVICE", "cpu", "GPU_MLP_HIDDEN", "16",
                 "GPU_MLP_LIMIT", "200", "GPU_MLP_EPOCHS", "3", "GPU_MLP_OUTPUT", dir.resolve("env.npz").toString()));
-        CliTest.Run r = run(env, "train", "--epochs", "1");
+        CliTest.Run r = CliTest.run(env, "train", "--epochs", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("training 784-16-10 on mnist-subset train (first 200)"), r.out());
         assertTrue(r.out().contains("1 epochs") && !r.out().contains("epoch   2"), r.out());
         assertTrue(Files.exists(dir.resolve("env.npz")));
-        CliTest.Run bad = run(Map.of("GPU_MLP_EPOCHS", "many"), "train", "--data", SUBSET);
+        CliTest.Run bad = CliTest.run(Map.of("GPU_MLP_EPOCHS", "many"), "train", "--data", SUBSET);
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--epochs") && bad.err().contains("many"), bad.err());
         assertTrue(CliTest.run("--help").out().contains("GPU_MLP_"), "the help names the environment variables");
