@@ -12,7 +12,7 @@ import gpumlp.model.Network;
 /**
  * Trains on host arrays with {@link CpuOps}. A step is: gather the batch, forward through every
  * layer, softmax + cross-entropy delta, back-propagate all deltas with the old weights, then update
- * every W(l). Loops are split over rows across {@link Parallel}'s threads; results do not depend on
+ * every W(l); with deformations, the gathered inputs are replaced by the deformed images first. Loops are split over rows across {@link Parallel}'s threads; results do not depend on
  * the thread count.
  */
 public final class CpuBackend implements Backend {
@@ -106,12 +106,16 @@ public final class CpuBackend implements Backend {
             }
         }
         ensureCapacity(Math.max(1, Math.min(settings.batchSize(), order.length)));
+        float[] gaussian = settings.deformation().gaussian();
         double lossSum = 0;
         long correct = 0;
         int n = order.length;
         for (int start = 0; start < n; start += settings.batchSize()) {
             int rows = Math.min(settings.batchSize(), n - start);
             CpuOps.gatherBatch(train.images(), sizes[0], order, start, rows, acts[0]);
+            if (settings.deformation().enabled()) {
+                deform(settings, gaussian, order, start, rows);
+            }
             forward(rows);
             CpuOps.LossAndCorrect lc = CpuOps.softmaxXent(logits, rows, outputs(), train.labels(), order, start);
             backward(rows);
@@ -162,6 +166,12 @@ public final class CpuBackend implements Backend {
             }
         }
         return out;
+    }
+
+    /** Replaces the batch's inputs acts[0] by their deformations (DeformOps), rows split across the threads. */
+    private void deform(StepSettings s, float[] gaussian, int[] order, int start, int rows) {
+        par.forRange(rows, 1, (from, to) -> DeformOps.deformRows(s.deformation(), gaussian, s.seed(), s.epoch(),
+                train.images(), train.rows(), train.cols(), order, start, from, to, acts[0]));
     }
 
     /** acts[0] holds the input; fills acts[1..L-1] (ReLU) and the logits. */

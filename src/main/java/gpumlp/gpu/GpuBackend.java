@@ -11,6 +11,7 @@ import static gpumlp.gpu.StepScalars.ONE;
 import static gpumlp.gpu.StepScalars.ZERO;
 
 import gpumlp.backend.Backend;
+import gpumlp.backend.Deformation;
 import gpumlp.backend.EpochProgress;
 import gpumlp.backend.EpochStats;
 import gpumlp.backend.Evaluation;
@@ -74,9 +75,11 @@ public final class GpuBackend implements Backend {
 
     private EpochBuffers epoch;
     private BatchBuffers batch;
+    private DeviceDeform deform;      // null until an epoch with deformations
+    private boolean allInputs;        // this epoch deforms: formerly dead features may be non-zero, train them all
 
-    /** What a captured graph depends on besides the buffers it points to. */
-    private record GraphKey(int batchSize, int rows, int steps, boolean momentum) {}
+    /** What a captured graph depends on besides the buffers it points to (deformation NONE: none). */
+    private record GraphKey(int batchSize, int rows, int steps, boolean momentum, Deformation deformation, long seed) {}
 
     private GpuBackend(CudaContext ctx, boolean tf32, boolean useGraphs, boolean profile) {
         this.ctx = ctx;
@@ -295,7 +298,12 @@ public final class GpuBackend implements Backend {
         if (momentum) {
             ensureMomentumBuffers();
         }
+        DeviceDeform dd = s.deformation().enabled() ? ensureDeform(s, Math.min(b, n)) : null;
+        allInputs = dd != null;
         ctx.synchronize(); // the previous epoch's staged bytes are no longer in use
+        if (dd != null) {
+            dd.setEpoch(s.epoch());
+        }
         epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars);
         if (profiler != null) {
             profiler.reset(); // report the last epoch: the first one pays for loading cuBLAS's kernels
@@ -304,7 +312,7 @@ public final class GpuBackend implements Backend {
         if (useGraphs) {
             int k = Math.min(STEPS_PER_GRAPH, full);
             while (k > 1 && full - done >= k) {
-                graph(b, b, k, momentum).launch();
+                graph(b, b, k, momentum, dd).launch();
                 done += k;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -312,7 +320,7 @@ public final class GpuBackend implements Backend {
                 }
             }
             while (done < full) {
-                graph(b, b, 1, momentum).launch();
+                graph(b, b, 1, momentum, dd).launch();
                 done++;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -320,11 +328,11 @@ public final class GpuBackend implements Backend {
                 }
             }
             if (tail > 0) {
-                graph(b, tail, 1, momentum).launch();
+                graph(b, tail, 1, momentum, dd).launch();
             }
         } else {
             while (done < full) {
-                eagerStep(b, b, momentum);
+                eagerStep(b, b, momentum, dd);
                 done++;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -332,7 +340,7 @@ public final class GpuBackend implements Backend {
                 }
             }
             if (tail > 0) {
-                eagerStep(b, tail, momentum);
+                eagerStep(b, tail, momentum, dd);
             }
         }
         return epoch.finish(ctx, n, steps);
@@ -346,13 +354,14 @@ public final class GpuBackend implements Backend {
         }
     }
 
-    private CudaGraph graph(int b, int rows, int steps, boolean momentum) {
-        GraphKey key = new GraphKey(b, rows, steps, momentum);
+    private CudaGraph graph(int b, int rows, int steps, boolean momentum, DeviceDeform dd) {
+        GraphKey key = new GraphKey(b, rows, steps, momentum, dd == null ? Deformation.NONE : dd.settings,
+                dd == null ? 0L : dd.seed);
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             graph = CudaGraph.capture(ctx, () -> {
                 for (int i = 0; i < steps; i++) {
-                    trainStep(b, rows, momentum);
+                    trainStep(b, rows, momentum, dd);
                 }
             });
             graphs.put(key, graph);
@@ -360,11 +369,11 @@ public final class GpuBackend implements Backend {
         return graph;
     }
 
-    private void eagerStep(int b, int rows, boolean momentum) {
+    private void eagerStep(int b, int rows, boolean momentum, DeviceDeform dd) {
         if (profiler != null) {
             profiler.begin();
         }
-        trainStep(b, rows, momentum);
+        trainStep(b, rows, momentum, dd);
         if (profiler != null) {
             profiler.end();
         }
@@ -382,8 +391,11 @@ public final class GpuBackend implements Backend {
         return profiler == null ? List.of() : profiler.reportAndReset();
     }
 
-    /** One SGD step on the batch the step counter points at; `rows` is the batch size b, or fewer for the last one. */
-    private void trainStep(int b, int rows, boolean momentum) {
+    /**
+     * One SGD step on the batch the step counter points at; `rows` is the batch size b, or fewer for the
+     * last one; dd, when not null, deforms the gathered inputs.
+     */
+    private void trainStep(int b, int rows, boolean momentum, DeviceDeform dd) {
         int L = layers();
         boolean full = rows == b;
         BatchBuffers bb = batch;
@@ -393,6 +405,10 @@ public final class GpuBackend implements Backend {
         kernels.gatherBatch(train.images(), sizes[0], epoch.order, step, b, 0, rows, train.labels(), featureOf,
                 bb.act[0], bb.ld[0], bb.labels);
         mark("gather_batch");
+        if (dd != null) {
+            dd.enqueue(kernels, train, epoch.order, step, b, rows, featureOf, bb.act[0], bb.ld[0]);
+            mark("deform");
+        }
         forward(rows, trainedInputs());
         kernels.softmaxXent(bb.pre[L], rows, sizes[L], bb.labels, step, epoch.lossPerStep, epoch.correctPerStep,
                 bb.partialLoss, bb.partialCorrect, blocksDone);
@@ -441,9 +457,12 @@ public final class GpuBackend implements Backend {
         }
     }
 
-    /** Input features the training products use: the live ones (all when there is no feature order). */
+    /**
+     * Input features the training products use: the live ones (all when there is no feature order, or
+     * when deformations may move ink onto pixels that are 0 in every training image).
+     */
     private int trainedInputs() {
-        return features != null ? features.live() : sizes[0];
+        return features != null && !allInputs ? features.live() : sizes[0];
     }
 
     /**
@@ -563,6 +582,22 @@ public final class GpuBackend implements Backend {
         epoch = new EpochBuffers(n, steps);
     }
 
+    /** Deformation buffers for these settings and batches of `rows`; reallocating drops the captured graphs. */
+    private DeviceDeform ensureDeform(StepSettings s, int rows) {
+        Dataset src = train.source();
+        if (deform != null && deform.fits(s.deformation(), s.seed(), src.rows(), src.cols(), rows)) {
+            return deform;
+        }
+        ctx.synchronize();
+        closeGraphs();
+        if (deform != null) {
+            deform.close();
+            deform = null;
+        }
+        deform = new DeviceDeform(s.deformation(), s.seed(), src.rows(), src.cols(), rows);
+        return deform;
+    }
+
     private void ensureMomentumBuffers() {
         if (v != null) {
             return;
@@ -651,6 +686,9 @@ public final class GpuBackend implements Backend {
         freeModelBuffers();
         if (epoch != null) {
             epoch.close();
+        }
+        if (deform != null) {
+            deform.close();
         }
         closeAll(scalars, step, blocksDone, featureOf);
         if (profiler != null) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 public final class KernelSource {
     /** The kernel files, each compiled as one NVRTC program. */
-    public static final String[] FILES = {"gather.cu", "relu.cu", "softmax_xent.cu", "sgd.cu"};
+    public static final String[] FILES = {"gather.cu", "relu.cu", "softmax_xent.cu", "sgd.cu", "deform.cu"};
 
     /** A line that includes a header of kernels/ (NVRTC has no file system: the text is inlined). */
     private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"(\\w+\\.cuh)\"[ \\t]*$");

@@ -80,6 +80,8 @@ public final class Kernels implements AutoCloseable {
             case "relu.cu" -> List.of("relu_forward", "relu_backward");
             case "softmax_xent.cu" -> List.of("softmax_xent", "xent_argmax", "softmax");
             case "sgd.cu" -> List.of("outer_product_update", "momentum_update");
+            case "deform.cu" -> List.of("deform_field", "deform_smooth_rows", "deform_smooth_cols", "deform_affine",
+                    "deform_resample");
             default -> throw new IllegalArgumentException("unknown kernel file " + file);
         };
     }
@@ -171,6 +173,62 @@ public final class Kernels implements AutoCloseable {
                 ptr(g.pointer()), l(n), ptr(mu), ptr(eta), ptr(gScale));
     }
 
+    /**
+     * deform_field: field[r] = 2hw uniforms in [-1, 1) from Philox (key seed; counter block, sample of row r,
+     * *epoch, stream). Rows find their samples as in {@link #gatherBatch}. field: rows x 2hw.
+     */
+    public void deformField(long seed, DeviceBuffer epoch, DeviceBuffer order, DeviceBuffer step, int batchSize, int start,
+                            int rows, int hw, DeviceBuffer field) {
+        launch("deform_field", blocks((2L * hw + 3) / 4, THREADS), rowBlocks(rows), THREADS, 0, i((int) seed),
+                i((int) (seed >>> 32)), ptr(epoch.pointer()), ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start),
+                i(rows), i(hw), ptr(field.pointer()));
+    }
+
+    /** deform_smooth_rows: out = scale * (in convolved along x with g), 2 planes of h x w per row. in, out: rows x 2hw. */
+    public void deformSmoothRows(DeviceBuffer in, DeviceBuffer out, int rows, int h, int w, DeviceBuffer g, int radius,
+                                 float scale) {
+        smooth("deform_smooth_rows", in, out, rows, h, w, g, radius, scale);
+    }
+
+    /** deform_smooth_cols: out = scale * (in convolved along y with g), 2 planes of h x w per row. in, out: rows x 2hw. */
+    public void deformSmoothCols(DeviceBuffer in, DeviceBuffer out, int rows, int h, int w, DeviceBuffer g, int radius,
+                                 float scale) {
+        smooth("deform_smooth_cols", in, out, rows, h, w, g, radius, scale);
+    }
+
+    private void smooth(String kernel, DeviceBuffer in, DeviceBuffer out, int rows, int h, int w, DeviceBuffer g,
+                        int radius, float scale) {
+        launch(kernel, blocks(2L * h * w, THREADS), rowBlocks(rows), THREADS, 0, ptr(in.pointer()), ptr(out.pointer()),
+                i(rows), i(h), i(w), ptr(g.pointer()), i(radius), f(scale));
+    }
+
+    /**
+     * deform_affine: affine[r] = the 6-float sampling map of row r's sample, drawn from the ranges (degrees,
+     * percent, degrees, pixels). affine: rows x 6.
+     */
+    public void deformAffine(long seed, DeviceBuffer epoch, DeviceBuffer order, DeviceBuffer step, int batchSize, int start,
+                             int rows, int h, int w, float rotate, float scale, float shear, float translate,
+                             DeviceBuffer affine) {
+        launch("deform_affine", blocks(rows, THREADS), 1, THREADS, 0, i((int) seed), i((int) (seed >>> 32)),
+                ptr(epoch.pointer()), ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start), i(rows), i(h), i(w),
+                f(rotate), f(scale), f(shear), f(translate), ptr(affine.pointer()));
+    }
+
+    /**
+     * deform_resample: x[r][1 + c] = row r's source image (bytes, n x h w) at the displaced point of pixel
+     * featureOf[c], bilinear, / 255. field: rows x 2hw or null; affine: rows x 6; x: rows x ldx.
+     */
+    public void deformResample(DeviceBuffer images, int features, DeviceBuffer order, DeviceBuffer step, int batchSize,
+                               int start, int rows, int h, int w, DeviceBuffer field, DeviceBuffer affine,
+                               DeviceBuffer featureOf, DeviceBuffer x, int ldx) {
+        if (features != h * w) {
+            throw new IllegalArgumentException("deform_resample: " + features + " features are not " + h + " x " + w);
+        }
+        launch("deform_resample", blocks(features, THREADS), rowBlocks(rows), THREADS, 0, ptr(images.pointer()),
+                i(features), ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start), i(rows), i(h), i(w),
+                ptr(orNull(field)), ptr(affine.pointer()), ptr(orNull(featureOf)), ptr(x.pointer()), i(ldx));
+    }
+
     private void launch(String name, int gridX, int gridY, int threads, int sharedBytes, Pointer... args) {
         if (gridX == 0 || gridY == 0) {
             return; // nothing to do (zero rows)
@@ -193,6 +251,10 @@ public final class Kernels implements AutoCloseable {
 
     private static Pointer i(int v) {
         return Pointer.to(new int[] {v});
+    }
+
+    private static Pointer f(float v) {
+        return Pointer.to(new float[] {v});
     }
 
     private static Pointer l(long v) {

@@ -1,6 +1,7 @@
 // Everything that defines a training run, validated once; recorded in the model file and the metrics.
 package gpumlp.train;
 
+import gpumlp.backend.Deformation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,11 +14,19 @@ import java.util.Map;
  * @param schedule learning rate per epoch
  * @param seed seeds the initial weights and every epoch's shuffle
  * @param limit train on the first {@code limit} samples only (0 = all)
+ * @param deformation per-sample deformations of the training images, drawn anew each epoch
  */
 public record TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
-                            Schedule schedule, long seed, int limit) {
+                            Schedule schedule, long seed, int limit, Deformation deformation) {
     public TrainSettings {
         hidden = hidden.clone();
+        java.util.Objects.requireNonNull(deformation, "deformation");
+    }
+
+    /** Without deformations. */
+    public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
+                         Schedule schedule, long seed, int limit) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, Deformation.NONE);
     }
 
     @Override
@@ -45,6 +54,9 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
         m.put("schedule", schedule.describe());
         m.put("seed", seed);
         m.put("limit", limit);
+        if (deformation.enabled()) { // absent when off, so runs and checkpoints from before deformations still match
+            m.put("deformation", deformation.toMap());
+        }
         return m;
     }
 }

@@ -32,9 +32,9 @@ class KernelSourceTest {
                 boolean launcher = java.util.Arrays.stream(Kernels.class.getMethods()).anyMatch(x -> x.getName().equals(camel));
                 assertEquals(true, launcher, "Kernels." + camel + " launches " + kernel);
                 if (!kernel.equals("xent_argmax")) { // evaluation: argmax + softmaxXent on the CPU
-                    boolean twin = java.util.Arrays.stream(gpumlp.cpu.CpuOps.class.getMethods())
-                            .anyMatch(x -> x.getName().equals(camel));
-                    assertEquals(true, twin, "CpuOps." + camel + " is the CPU twin of " + kernel);
+                    Class<?> twins = kernel.startsWith("deform_") ? gpumlp.cpu.DeformOps.class : gpumlp.cpu.CpuOps.class;
+                    boolean twin = java.util.Arrays.stream(twins.getMethods()).anyMatch(x -> x.getName().equals(camel));
+                    assertEquals(true, twin, twins.getSimpleName() + "." + camel + " is the CPU twin of " + kernel);
                 }
             }
         }

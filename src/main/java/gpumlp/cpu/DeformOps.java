@@ -1,0 +1,279 @@
+// CPU twins of kernels/deform.cu (same names): elastic fields from Philox, separable Gaussian smoothing, per-sample affine maps, bilinear resampling.
+package gpumlp.cpu;
+
+import gpumlp.backend.Deformation;
+import gpumlp.util.Philox;
+
+/**
+ * The deformation of one training sample in one epoch is a pure function of (seed, epoch, sample
+ * index in the training set): its random numbers come from {@link Philox} with key = seed and
+ * counter (block, sample, epoch, stream), so it does not depend on the batch, the thread or the
+ * device. Images are h x w, row-major (pixel p = y w + x). A field row holds 2 planes of h x w:
+ * the x displacements at [0, hw), the y displacements at [hw, 2hw). An affine row holds 6 floats
+ * {m00, m01, m10, m11, ox, oy}: output pixel (x, y) samples the source at
+ * (m00 x + m01 y + ox + dx, m10 x + m11 y + oy + dy), (dx, dy) the elastic displacement there.
+ *
+ * <p>Every float sum and product is rounded in the order written (Java never fuses), and the
+ * kernels use __fmul_rn / __fadd_rn in the same order, so fields, smoothing and resampling give the
+ * same bits on both sides; only the affine map's sin, cos and tan may differ in the last bit.
+ */
+public final class DeformOps {
+    /** Philox counter word 3 of the elastic field (index a hw + p: axis a, pixel p). */
+    public static final int FIELD_STREAM = Philox.STREAM_DEFORM;
+    /** Philox counter word 3 of the affine draws (indices 0..5: rotation, x scale, y scale, shear, x shift, y shift). */
+    public static final int AFFINE_STREAM = Philox.STREAM_DEFORM + 1;
+    /** Floats per affine row. */
+    public static final int AFFINE_VALUES = 6;
+
+    private DeformOps() {}
+
+    /** Sample index of batch row r: order[start + r], or start + r when order is null. */
+    private static int sample(int[] order, int start, int r) {
+        return order == null ? start + r : order[start + r];
+    }
+
+    /** A Philox word to a float uniform in [-1, 1): 2u - 1, exact in float32. */
+    static float signedUniform(int word) {
+        return 2f * Philox.uniform(word) - 1f;
+    }
+
+    /**
+     * deform_field: field[r] (2 hw floats) = the raw elastic field of sample order[start + r]:
+     * value i = 2u - 1 with u the Philox uniform of word i (block i / 4, word i % 4).
+     */
+    public static void deformField(long seed, int epoch, int[] order, int start, int rows, int hw, float[][] field) {
+        for (int r = 0; r < rows; r++) {
+            sampleField(seed, epoch, sample(order, start, r), hw, field[r]);
+        }
+    }
+
+    /** The raw field of one sample: field[0, 2 hw). */
+    public static void sampleField(long seed, int epoch, int sample, int hw, float[] field) {
+        int n = 2 * hw;
+        int[] c = new int[4];
+        int k0 = (int) seed;
+        int k1 = (int) (seed >>> 32);
+        for (int q = 0; 4 * q < n; q++) {
+            c[0] = q;
+            c[1] = sample;
+            c[2] = epoch;
+            c[3] = FIELD_STREAM;
+            Philox.philox4x32(c, k0, k1);
+            int m = Math.min(4, n - 4 * q);
+            for (int j = 0; j < m; j++) {
+                field[4 * q + j] = signedUniform(c[j]);
+            }
+        }
+    }
+
+    /**
+     * deform_smooth_rows: along x, out[r] = scale * (in[r] convolved with g), each of the 2 planes
+     * (2 h lines of w): out[y][x] = scale * sum_{k = -radius..radius, 0 <= x + k < w} g[k + radius] in[y][x + k],
+     * summed in increasing k (outside the image counts as 0). in, out: rows x 2hw; g: 2 radius + 1.
+     */
+    public static void deformSmoothRows(float[][] in, float[][] out, int rows, int h, int w, float[] g, int radius,
+                                        float scale) {
+        for (int r = 0; r < rows; r++) {
+            smoothRows(in[r], out[r], 2 * h, w, g, radius, scale);
+        }
+    }
+
+    /** deform_smooth_rows for one sample's 2 planes (`lines` = 2 h lines of w). */
+    public static void smoothRows(float[] in, float[] out, int lines, int w, float[] g, int radius, float scale) {
+        for (int y = 0; y < lines; y++) {
+            int base = y * w;
+            for (int x = 0; x < w; x++) {
+                out[base + x] = 0f;
+            }
+            for (int k = -radius; k <= radius; k++) {
+                float gk = g[k + radius];
+                int from = Math.max(0, -k);
+                int to = Math.min(w, w - k);
+                for (int x = from; x < to; x++) { // each out[x] gets its terms in increasing k
+                    out[base + x] += gk * in[base + x + k];
+                }
+            }
+            scale(out, base, w, scale);
+        }
+    }
+
+    /**
+     * deform_smooth_cols: along y, out[y][x] = scale * sum_{k = -radius..radius, 0 <= y + k < h} g[k + radius] in[y + k][x],
+     * each of the 2 planes, summed in increasing k. in, out: rows x 2hw.
+     */
+    public static void deformSmoothCols(float[][] in, float[][] out, int rows, int h, int w, float[] g, int radius,
+                                        float scale) {
+        for (int r = 0; r < rows; r++) {
+            smoothCols(in[r], out[r], h, w, g, radius, scale);
+        }
+    }
+
+    /** deform_smooth_cols for one sample's 2 planes of h x w. */
+    public static void smoothCols(float[] in, float[] out, int h, int w, float[] g, int radius, float scale) {
+        int hw = h * w;
+        for (int plane = 0; plane < 2 * hw; plane += hw) {
+            for (int y = 0; y < h; y++) {
+                int base = plane + y * w;
+                for (int x = 0; x < w; x++) {
+                    out[base + x] = 0f;
+                }
+                int from = Math.max(-radius, -y);
+                int to = Math.min(radius, h - 1 - y);
+                for (int k = from; k <= to; k++) {
+                    float gk = g[k + radius];
+                    int src = base + k * w;
+                    for (int x = 0; x < w; x++) {
+                        out[base + x] += gk * in[src + x];
+                    }
+                }
+                scale(out, base, w, scale);
+            }
+        }
+    }
+
+    private static void scale(float[] a, int from, int n, float s) {
+        if (s != 1f) { // multiplying by 1 changes no bits
+            for (int i = from; i < from + n; i++) {
+                a[i] = s * a[i];
+            }
+        }
+    }
+
+    /**
+     * deform_affine: affine[r] (6 floats) = the affine map of sample order[start + r], drawn from the
+     * ranges (degrees, percent, degrees, pixels) with the Philox words of {@link #AFFINE_STREAM}.
+     */
+    public static void deformAffine(long seed, int epoch, int[] order, int start, int rows, int h, int w, float rotate,
+                                    float scale, float shear, float translate, float[][] affine) {
+        for (int r = 0; r < rows; r++) {
+            sampleAffine(seed, epoch, sample(order, start, r), h, w, rotate, scale, shear, translate, affine[r]);
+        }
+    }
+
+    /** One sample's affine map: six uniforms in [-1, 1) scale the ranges; see {@link #affineMap}. */
+    public static void sampleAffine(long seed, int epoch, int sample, int h, int w, float rotate, float scale, float shear,
+                                    float translate, float[] out) {
+        float[] u = new float[8];
+        int[] c = new int[4];
+        for (int q = 0; q < 2; q++) {
+            c[0] = q;
+            c[1] = sample;
+            c[2] = epoch;
+            c[3] = AFFINE_STREAM;
+            Philox.philox4x32(c, (int) seed, (int) (seed >>> 32));
+            for (int j = 0; j < 4; j++) {
+                u[4 * q + j] = signedUniform(c[j]);
+            }
+        }
+        double deg = Math.PI / 180.0;
+        double theta = (double) rotate * u[0] * deg;
+        double sx = 1.0 + (double) scale * u[1] / 100.0;
+        double sy = 1.0 + (double) scale * u[2] / 100.0;
+        double phi = (double) shear * u[3] * deg;
+        double tx = (double) translate * u[4];
+        double ty = (double) translate * u[5];
+        affineMap(theta, sx, sy, phi, tx, ty, h, w, out);
+    }
+
+    /**
+     * The sampling map of the forward transform "scale by (sx, sy), shear x by tan(phi) y, rotate by
+     * theta (radians, about the image centre), translate by (tx, ty)": out = {m00, m01, m10, m11, ox, oy}
+     * with M = S^-1 Sh^-1 R^-1 and o = c - M (c + t), c = ((w - 1) / 2, (h - 1) / 2); computed in double,
+     * each value rounded to float once.
+     */
+    public static void affineMap(double theta, double sx, double sy, double phi, double tx, double ty, int h, int w,
+                                 float[] out) {
+        double cos = StrictMath.cos(theta);
+        double sin = StrictMath.sin(theta);
+        double t = StrictMath.tan(phi);
+        double m00 = (cos + t * sin) / sx;
+        double m01 = (sin - t * cos) / sx;
+        double m10 = -sin / sy;
+        double m11 = cos / sy;
+        double cx = (w - 1) / 2.0;
+        double cy = (h - 1) / 2.0;
+        double px = cx + tx;
+        double py = cy + ty;
+        out[0] = (float) m00;
+        out[1] = (float) m01;
+        out[2] = (float) m10;
+        out[3] = (float) m11;
+        out[4] = (float) (cx - (m00 * px + m01 * py));
+        out[5] = (float) (cy - (m10 * px + m11 * py));
+    }
+
+    /**
+     * deform_resample: x[r][p] = the source image of sample order[start + r] at the displaced point of
+     * pixel p, interpolated bilinearly (pixels outside the image are 0), divided by 255.
+     * images: n x features bytes (features = h w); field: rows x 2hw, or null for no elastic field;
+     * affine: rows x 6; x: rows x (at least) hw.
+     */
+    public static void deformResample(byte[] images, int features, int[] order, int start, int rows, int h, int w,
+                                      float[][] field, float[][] affine, float[][] x) {
+        for (int r = 0; r < rows; r++) {
+            resampleSample(images, sample(order, start, r) * features, h, w, field == null ? null : field[r], affine[r], x[r]);
+        }
+    }
+
+    /** deform_resample for one sample whose bytes start at images[offset]; field may be null. */
+    public static void resampleSample(byte[] images, int offset, int h, int w, float[] field, float[] a, float[] out) {
+        int hw = h * w;
+        for (int y = 0; y < h; y++) {
+            for (int xq = 0; xq < w; xq++) {
+                int p = y * w + xq;
+                float sx = a[0] * xq + a[1] * y + a[4];
+                float sy = a[2] * xq + a[3] * y + a[5];
+                if (field != null) {
+                    sx = sx + field[p];
+                    sy = sy + field[hw + p];
+                }
+                out[p] = bilinear(images, offset, h, w, sx, sy) / 255f;
+            }
+        }
+    }
+
+    /** The image (bytes as 0..255) at (sx, sy), bilinear between the four pixels around it; 0 outside. */
+    static float bilinear(byte[] images, int offset, int h, int w, float sx, float sy) {
+        if (!(sx > -1f && sx < w && sy > -1f && sy < h)) { // also NaN
+            return 0f;
+        }
+        int x0 = (int) Math.floor(sx);
+        int y0 = (int) Math.floor(sy);
+        float fx = sx - x0;
+        float fy = sy - y0;
+        float p00 = pixel(images, offset, h, w, x0, y0);
+        float p10 = pixel(images, offset, h, w, x0 + 1, y0);
+        float p01 = pixel(images, offset, h, w, x0, y0 + 1);
+        float p11 = pixel(images, offset, h, w, x0 + 1, y0 + 1);
+        float top = (1f - fx) * p00 + fx * p10;
+        float bottom = (1f - fx) * p01 + fx * p11;
+        return (1f - fy) * top + fy * bottom;
+    }
+
+    private static float pixel(byte[] images, int offset, int h, int w, int x, int y) {
+        return x >= 0 && x < w && y >= 0 && y < h ? images[offset + y * w + x] & 0xFF : 0f;
+    }
+
+    /**
+     * The whole deformation of batch rows [from, to) (the CPU training path and the preview): for each,
+     * field, smoothing along x then y (times alpha), affine map, resampling into x[r]; g is
+     * d.gaussian(). Each row depends only on (seed, epoch, sample), so threads may split the rows.
+     */
+    public static void deformRows(Deformation d, float[] g, long seed, int epoch, byte[] images, int h, int w,
+                                  int[] order, int start, int from, int to, float[][] x) {
+        int hw = h * w;
+        float[] field = d.elastic() ? new float[2 * hw] : null;
+        float[] tmp = d.elastic() ? new float[2 * hw] : null;
+        float[] affine = new float[AFFINE_VALUES];
+        for (int r = from; r < to; r++) {
+            int s = sample(order, start, r);
+            if (field != null) {
+                sampleField(seed, epoch, s, hw, field);
+                smoothRows(field, tmp, 2 * h, w, g, d.radius(), 1f);
+                smoothCols(tmp, field, h, w, g, d.radius(), d.alpha());
+            }
+            sampleAffine(seed, epoch, s, h, w, d.rotate(), d.scale(), d.shear(), d.translate(), affine);
+            resampleSample(images, s * hw, h, w, field, affine, x[r]);
+        }
+    }
+}
