@@ -3,6 +3,7 @@ package gpumlp.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpumlp.backend.Backend;
+import gpumlp.backend.Deformation;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
 import gpumlp.model.HeInit;
@@ -29,7 +30,10 @@ import picocli.CommandLine.Spec;
                 + "(training only, evaluation excluded), samples/s and the final test accuracy: a table, then the same "
                 + "rows as JSON lines.",
                 "Learning rate: 0.01 at batch size 1, 0.1 otherwise (as the NumPy and PyTorch comparison scripts), unless --lr is given.",
-                "Example: gpu-mlp bench --device cpu --batch-sizes 1,128 --epochs 3"},
+                "With deformation options (--elastic, --rotate, ...), each batch size is measured twice: without and with "
+                        + "deformations, the cost of deforming every sample in every epoch.",
+                "Example: gpu-mlp bench --device cpu --batch-sizes 1,128 --epochs 3",
+                "Example: gpu-mlp bench --device cpu --batch-sizes 128 --elastic 34,4"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE})
 public final class BenchCommand implements Callable<Integer> {
@@ -41,6 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     DeviceOptions device;
+
+    @Mixin
+    DeformOptions deform;
 
     @Option(names = "--batch-sizes", paramLabel = "LIST", split = ",", defaultValue = "1,128,8192",
             description = "Batch sizes to measure. Default: ${DEFAULT-VALUE}.")
@@ -69,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** One measured configuration. */
     record Row(String shape, int batchSize, double learningRate, String device, double medianSeconds,
-               double samplesPerSecond, double testAccuracy, double[] epochSeconds) {}
+               double samplesPerSecond, double testAccuracy, double[] epochSeconds, Deformation deformation) {}
 
     @Override
     public Integer call() throws Exception {
@@ -80,6 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
             Checks.require(cmd, b >= 1, "--batch-sizes must all be at least 1, got " + b);
         }
         Checks.hiddenSizes(cmd, hidden);
+        Deformation deformation = deform.validated(cmd);
+        List<Deformation> variants = deformation.enabled() ? List.of(Deformation.NONE, deformation) : List.of(Deformation.NONE);
         if (learningRate != null) {
             Checks.float32Rate(cmd, learningRate, "--lr must be a positive number that float32 can hold (about 1e-38 to 3e38)");
         }
@@ -89,17 +98,19 @@ public final class BenchCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         try (Backend backend = device.open(cmd.getErr(), profile)) {
             for (int batch : batchSizes) {
-                Row row = measure(backend, train, test, batch);
-                rows.add(row);
-                List<String> ops = backend.profileReport();
-                if (!ops.isEmpty()) {
-                    out.println("profile, batch " + batch + ", " + backend.description() + ":");
-                    ops.forEach(out::println);
-                    out.flush();
-                }
-                if (json) {
-                    out.println(new ObjectMapper().writeValueAsString(toMap(row)));
-                    out.flush();
+                for (Deformation d : variants) {
+                    Row row = measure(backend, train, test, batch, d);
+                    rows.add(row);
+                    List<String> ops = backend.profileReport();
+                    if (!ops.isEmpty()) {
+                        out.println("profile, batch " + batch + ", " + backend.description() + ":");
+                        ops.forEach(out::println);
+                        out.flush();
+                    }
+                    if (json) {
+                        out.println(new ObjectMapper().writeValueAsString(toMap(row)));
+                        out.flush();
+                    }
                 }
             }
         }
@@ -113,16 +124,17 @@ public final class BenchCommand implements Callable<Integer> {
         return Cli.OK;
     }
 
-    private Row measure(Backend backend, Dataset train, Dataset test, int batch) {
+    private Row measure(Backend backend, Dataset train, Dataset test, int batch, Deformation d) {
         double lr = learningRate != null ? learningRate : (batch == 1 ? 0.01 : 0.1);
-        TrainSettings s = new TrainSettings(hidden, epochs, batch, lr, 0, new Schedule.Constant(lr), seed, 0);
+        TrainSettings s = new TrainSettings(hidden, epochs, batch, lr, 0, new Schedule.Constant(lr), seed, 0, d);
         int[] sizes = s.layerSizes(train.features(), Dataset.MAX_CLASSES);
         List<EpochRecord> records = new ArrayList<>();
         Trainer.Result r = new Trainer(backend).run(HeInit.initialise(sizes, seed), train, test, s, records::add);
         double[] seconds = records.stream().mapToDouble(EpochRecord::seconds).toArray();
         double median = median(seconds);
         String shape = r.network().shape();
-        return new Row(shape, batch, lr, backend.description(), median, train.count() / median, r.test().accuracy(), seconds);
+        return new Row(shape, batch, lr, backend.description(), median, train.count() / median, r.test().accuracy(), seconds,
+                d);
     }
 
     static double median(double[] v) {
@@ -142,15 +154,25 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("samples_per_s", r.samplesPerSecond());
         m.put("test_accuracy", r.testAccuracy());
         m.put("epoch_seconds", r.epochSeconds());
+        m.put("deformations", r.deformation().describe());
         return m;
     }
 
     private static void printTable(PrintWriter out, List<Row> rows) {
-        out.printf(Locale.ROOT, "%-12s %7s %7s %14s %12s %9s  %s%n", "network", "batch", "lr", "median epoch", "samples/s",
-                "test acc", "device");
+        boolean deformed = rows.stream().anyMatch(r -> r.deformation().enabled());
+        out.printf(Locale.ROOT, "%-12s %7s %7s %14s %12s %9s  %s%s%n", "network", "batch", "lr", "median epoch", "samples/s",
+                "test acc", deformed ? "deformations  " : "", "device");
+        Row plain = null;
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-12s %7d %7s %12.3f s %12.0f %8.2f%%  %s%n", r.shape(), r.batchSize(),
-                    r.learningRate(), r.medianSeconds(), r.samplesPerSecond(), 100 * r.testAccuracy(), r.device());
+            String extra = "";
+            if (deformed) {
+                boolean cost = r.deformation().enabled() && plain != null && plain.batchSize() == r.batchSize();
+                extra = String.format(Locale.ROOT, "%-13s", r.deformation().describe()
+                        + (cost ? String.format(Locale.ROOT, " (%.2fx)", r.medianSeconds() / plain.medianSeconds()) : "")) + " ";
+            }
+            out.printf(Locale.ROOT, "%-12s %7d %7s %12.3f s %12.0f %8.2f%%  %s%s%n", r.shape(), r.batchSize(),
+                    r.learningRate(), r.medianSeconds(), r.samplesPerSecond(), 100 * r.testAccuracy(), extra, r.device());
+            plain = r.deformation().enabled() ? plain : r;
         }
         out.flush();
     }

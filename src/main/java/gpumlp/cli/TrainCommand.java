@@ -53,6 +53,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     @Mixin
     DeviceOptions device;
 
+    @Mixin
+    DeformOptions deform;
+
     @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "800",
             description = "Hidden layer sizes, comma separated: 800 gives 784-800-10, 512,256 gives 784-512-256-10. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -209,9 +212,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             log.result(String.format(Locale.ROOT, "training %s on %s (%,d samples), testing on %s (%,d samples)",
                     initial.shape(), train.name(), train.count(), test.name(), test.count()), "start",
                     Map.of("network", initial.shape(), "train_samples", train.count(), "test_samples", test.count()));
-            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, device %s",
-                    batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
-                    backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
+            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, deformations %s, "
+                    + "device %s", batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
+                    settings.deformation().describe(), backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
                         Path file = store.save(state, settingsMap, checksums);
@@ -259,7 +262,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         CheckpointFile.Loaded c = found.get();
         Map<String, Object> now = comparable(settings);
         Map<String, Object> then = comparable(c.settings());
-        for (String key : now.keySet()) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
+        keys.addAll(then.keySet());
+        for (String key : keys) {
             if (!String.valueOf(now.get(key)).equals(String.valueOf(then.get(key)))) {
                 throw new gpumlp.UserError("the checkpoint in " + store.dir() + " was written with " + key + " = "
                         + then.get(key) + " but this run has " + now.get(key)
@@ -288,7 +293,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return c.state();
     }
 
-    /** Settings that must agree to resume: all but the number of epochs (a resumed run may train longer). */
+    /**
+     * Settings that must agree to resume: all but the number of epochs (a resumed run may train longer).
+     * A setting written only when in use (deformations) counts when either side has it.
+     */
     private static Map<String, Object> comparable(Map<String, Object> settings) {
         Map<String, Object> m = new java.util.LinkedHashMap<>(settings);
         m.remove("epochs");
@@ -329,7 +337,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
-        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit);
+        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, deform.validated(cmd));
     }
 
     /** A number as a person writes it: 0.2, 0, 1e-05 -> 0.00001. */
