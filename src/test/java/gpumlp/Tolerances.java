@@ -59,4 +59,25 @@ public final class Tolerances {
 
     /** Evaluation loss on the GPU against the CPU (sums of float products, then double sums). */
     public static final double GPU_EVAL_LOSS_RELATIVE = 1e-5;
+
+    /**
+     * Deformation kernels against their twins (DeformOps) from the same inputs: deform_field,
+     * deform_smooth_* and deform_resample round every product and sum in the twin's order
+     * (__fmul_rn / __fadd_rn, IEEE division, floorf), so they must give the CPU's bits: tolerance 0.
+     */
+    public static final double DEFORM_EXACT = 0;
+
+    /**
+     * deform_affine against deformAffine: the same double arithmetic, but CUDA's sin, cos and tan are
+     * within 2 ulp of a double, not correctly rounded like StrictMath; after rounding to float a value
+     * may differ by 1 float ulp (6e-8 relative). Absolute, on values up to about 30 (the offsets).
+     */
+    public static final double DEFORM_AFFINE_ABSOLUTE = 1e-5;
+
+    /**
+     * Deformed pixels (0..1) after the whole GPU pipeline against the CPU's: an affine value off by 1 ulp
+     * moves a sampling point by about 1e-6 pixels, which changes a bilinear value by at most that much
+     * times the largest pixel step (1): 1e-5 leaves room.
+     */
+    public static final double DEFORM_PIXEL_ABSOLUTE = 1e-5;
 }

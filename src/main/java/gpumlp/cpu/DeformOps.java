@@ -67,74 +67,70 @@ public final class DeformOps {
     }
 
     /**
-     * deform_smooth_rows: along x, out[r] = scale * (in[r] convolved with g), each of the 2 planes
-     * (2 h lines of w): out[y][x] = scale * sum_{k = -radius..radius, 0 <= x + k < w} g[k + radius] in[y][x + k],
-     * summed in increasing k (outside the image counts as 0). in, out: rows x 2hw; g: 2 radius + 1.
+     * deform_smooth_rows: along x, out[r] = scale * (in[r] convolved with g), each of the 2 planes:
+     * out[y][x] = scale * sum_{k = -radius..radius, 0 <= x + k < w} g[k + radius] in[y][x + k], summed in
+     * increasing k (outside the image counts as 0). in, out: rows x 2hw; g: 2 radius + 1.
      */
     public static void deformSmoothRows(float[][] in, float[][] out, int rows, int h, int w, float[] g, int radius,
                                         float scale) {
-        for (int r = 0; r < rows; r++) {
-            smoothRows(in[r], out[r], 2 * h, w, g, radius, scale);
-        }
+        smoothBatch(in, out, rows, h, w, true, g, radius, scale);
     }
 
-    /** deform_smooth_rows for one sample's 2 planes (`lines` = 2 h lines of w). */
-    public static void smoothRows(float[] in, float[] out, int lines, int w, float[] g, int radius, float scale) {
-        for (int y = 0; y < lines; y++) {
-            int base = y * w;
-            for (int x = 0; x < w; x++) {
-                out[base + x] = 0f;
+    /**
+     * deform_smooth_cols: along y, each of the 2 planes: out[y][x] = scale * sum_{k = -radius..radius,
+     * 0 <= y + k < h} g[k + radius] in[y + k][x], summed in increasing k. in, out: rows x 2hw.
+     */
+    public static void deformSmoothCols(float[][] in, float[][] out, int rows, int h, int w, float[] g, int radius,
+                                        float scale) {
+        smoothBatch(in, out, rows, h, w, false, g, radius, scale);
+    }
+
+    /** The twins' smoothing through {@link #smooth}: rows x 2hw transposed to 2hw x rows and back. */
+    private static void smoothBatch(float[][] in, float[][] out, int rows, int h, int w, boolean alongX, float[] g,
+                                    int radius, float scale) {
+        int n = 2 * h * w;
+        float[][] a = new float[n][rows];
+        float[][] b = new float[n][rows];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                a[i][r] = in[r][i];
             }
-            for (int k = -radius; k <= radius; k++) {
-                float gk = g[k + radius];
-                int from = Math.max(0, -k);
-                int to = Math.min(w, w - k);
-                for (int x = from; x < to; x++) { // each out[x] gets its terms in increasing k
-                    out[base + x] += gk * in[base + x + k];
-                }
+        }
+        smooth(a, b, rows, h, w, alongX, g, radius, scale);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                out[r][i] = b[i][r];
             }
-            scale(out, base, w, scale);
         }
     }
 
     /**
-     * deform_smooth_cols: along y, out[y][x] = scale * sum_{k = -radius..radius, 0 <= y + k < h} g[k + radius] in[y + k][x],
-     * each of the 2 planes, summed in increasing k. in, out: rows x 2hw.
+     * The smoothing of n samples at once, stored pixel-major (in[i][s] is value i of sample s, in, out:
+     * 2hw x n) so that the inner loop runs over the samples and vectorises: out[i][s] = scale * sum_k
+     * g[k + radius] in[i + k step][s] over the taps k (increasing) that stay inside the image along the axis.
      */
-    public static void deformSmoothCols(float[][] in, float[][] out, int rows, int h, int w, float[] g, int radius,
-                                        float scale) {
-        for (int r = 0; r < rows; r++) {
-            smoothCols(in[r], out[r], h, w, g, radius, scale);
-        }
-    }
-
-    /** deform_smooth_cols for one sample's 2 planes of h x w. */
-    public static void smoothCols(float[] in, float[] out, int h, int w, float[] g, int radius, float scale) {
+    static void smooth(float[][] in, float[][] out, int n, int h, int w, boolean alongX, float[] g, int radius,
+                       float scale) {
         int hw = h * w;
-        for (int plane = 0; plane < 2 * hw; plane += hw) {
-            for (int y = 0; y < h; y++) {
-                int base = plane + y * w;
-                for (int x = 0; x < w; x++) {
-                    out[base + x] = 0f;
+        int len = alongX ? w : h;
+        int step = alongX ? 1 : w;
+        for (int i = 0; i < 2 * hw; i++) {
+            int p = i % hw;
+            int pos = alongX ? p % w : p / w;
+            float[] o = out[i];
+            java.util.Arrays.fill(o, 0, n, 0f);
+            int to = Math.min(radius, len - 1 - pos);
+            for (int k = Math.max(-radius, -pos); k <= to; k++) {
+                float gk = g[k + radius];
+                float[] src = in[i + k * step];
+                for (int s = 0; s < n; s++) {
+                    o[s] += gk * src[s];
                 }
-                int from = Math.max(-radius, -y);
-                int to = Math.min(radius, h - 1 - y);
-                for (int k = from; k <= to; k++) {
-                    float gk = g[k + radius];
-                    int src = base + k * w;
-                    for (int x = 0; x < w; x++) {
-                        out[base + x] += gk * in[src + x];
-                    }
-                }
-                scale(out, base, w, scale);
             }
-        }
-    }
-
-    private static void scale(float[] a, int from, int n, float s) {
-        if (s != 1f) { // multiplying by 1 changes no bits
-            for (int i = from; i < from + n; i++) {
-                a[i] = s * a[i];
+            if (scale != 1f) { // multiplying by 1 changes no bits
+                for (int s = 0; s < n; s++) {
+                    o[s] = scale * o[s];
+                }
             }
         }
     }
@@ -237,43 +233,80 @@ public final class DeformOps {
         if (!(sx > -1f && sx < w && sy > -1f && sy < h)) { // also NaN
             return 0f;
         }
-        int x0 = (int) Math.floor(sx);
-        int y0 = (int) Math.floor(sy);
+        int x0 = floor(sx);
+        int y0 = floor(sy);
         float fx = sx - x0;
         float fy = sy - y0;
-        float p00 = pixel(images, offset, h, w, x0, y0);
-        float p10 = pixel(images, offset, h, w, x0 + 1, y0);
-        float p01 = pixel(images, offset, h, w, x0, y0 + 1);
-        float p11 = pixel(images, offset, h, w, x0 + 1, y0 + 1);
+        float p00;
+        float p10;
+        float p01;
+        float p11;
+        if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) { // all four inside: no checks
+            int i = offset + y0 * w + x0;
+            p00 = images[i] & 0xFF;
+            p10 = images[i + 1] & 0xFF;
+            p01 = images[i + w] & 0xFF;
+            p11 = images[i + w + 1] & 0xFF;
+        } else {
+            p00 = pixel(images, offset, h, w, x0, y0);
+            p10 = pixel(images, offset, h, w, x0 + 1, y0);
+            p01 = pixel(images, offset, h, w, x0, y0 + 1);
+            p11 = pixel(images, offset, h, w, x0 + 1, y0 + 1);
+        }
         float top = (1f - fx) * p00 + fx * p10;
         float bottom = (1f - fx) * p01 + fx * p11;
         return (1f - fy) * top + fy * bottom;
+    }
+
+    /** floor(v) for v in (-1, 2^31): truncation, one less for negative fractions (as floorf). */
+    private static int floor(float v) {
+        int t = (int) v;
+        return t > v ? t - 1 : t;
     }
 
     private static float pixel(byte[] images, int offset, int h, int w, int x, int y) {
         return x >= 0 && x < w && y >= 0 && y < h ? images[offset + y * w + x] & 0xFF : 0f;
     }
 
+    /** Samples smoothed together by {@link #deformRows} (pixel-major scratch of 2hw x CHUNK floats). */
+    private static final int CHUNK = 64;
+
     /**
      * The whole deformation of batch rows [from, to) (the CPU training path and the preview): for each,
      * field, smoothing along x then y (times alpha), affine map, resampling into x[r]; g is
      * d.gaussian(). Each row depends only on (seed, epoch, sample), so threads may split the rows.
+     * The fields of up to {@link #CHUNK} rows are smoothed together, which gives each the same bits.
      */
     public static void deformRows(Deformation d, float[] g, long seed, int epoch, byte[] images, int h, int w,
                                   int[] order, int start, int from, int to, float[][] x) {
         int hw = h * w;
-        float[] field = d.elastic() ? new float[2 * hw] : null;
-        float[] tmp = d.elastic() ? new float[2 * hw] : null;
+        int cap = Math.max(0, Math.min(CHUNK, to - from));
+        float[][] field = d.elastic() ? new float[2 * hw][cap] : null; // pixel-major: field[i][j] of row c0 + j
+        float[][] tmp = d.elastic() ? new float[2 * hw][cap] : null;
+        float[] one = new float[2 * hw]; // one row's field
         float[] affine = new float[AFFINE_VALUES];
-        for (int r = from; r < to; r++) {
-            int s = sample(order, start, r);
+        for (int c0 = from; c0 < to; c0 += CHUNK) {
+            int n = Math.min(CHUNK, to - c0);
             if (field != null) {
-                sampleField(seed, epoch, s, hw, field);
-                smoothRows(field, tmp, 2 * h, w, g, d.radius(), 1f);
-                smoothCols(tmp, field, h, w, g, d.radius(), d.alpha());
+                for (int j = 0; j < n; j++) {
+                    sampleField(seed, epoch, sample(order, start, c0 + j), hw, one);
+                    for (int i = 0; i < 2 * hw; i++) {
+                        field[i][j] = one[i];
+                    }
+                }
+                smooth(field, tmp, n, h, w, true, g, d.radius(), 1f);
+                smooth(tmp, field, n, h, w, false, g, d.radius(), d.alpha());
             }
-            sampleAffine(seed, epoch, s, h, w, d.rotate(), d.scale(), d.shear(), d.translate(), affine);
-            resampleSample(images, s * hw, h, w, field, affine, x[r]);
+            for (int j = 0; j < n; j++) {
+                int s = sample(order, start, c0 + j);
+                if (field != null) {
+                    for (int i = 0; i < 2 * hw; i++) {
+                        one[i] = field[i][j];
+                    }
+                }
+                sampleAffine(seed, epoch, s, h, w, d.rotate(), d.scale(), d.shear(), d.translate(), affine);
+                resampleSample(images, s * hw, h, w, field == null ? null : one, affine, x[c0 + j]);
+            }
         }
     }
 }

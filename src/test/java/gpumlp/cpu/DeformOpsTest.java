@@ -96,17 +96,20 @@ class DeformOpsTest {
         int[][] pixels = {{14, 14}, {0, 0}, {5, 27}}; // centre, a corner, an edge: zero padding lowers the variance there
         double[] sum = new double[pixels.length];
         double[] sumSq = new double[pixels.length];
-        float[] field = new float[2 * HW];
-        float[] tmp = new float[2 * HW];
-        for (int s = 0; s < samples; s++) {
-            DeformOps.sampleField(11, 2, s, HW, field);
-            DeformOps.smoothRows(field, tmp, 2 * H, W, g, r, 1f);
-            DeformOps.smoothCols(tmp, field, H, W, g, r, d.alpha());
-            for (int i = 0; i < pixels.length; i++) {
-                for (int axis = 0; axis < 2; axis++) {
-                    double v = field[axis * HW + pixels[i][1] * W + pixels[i][0]];
-                    sum[i] += v;
-                    sumSq[i] += v * v;
+        int chunk = 200;
+        float[][] field = new float[chunk][2 * HW];
+        float[][] tmp = new float[chunk][2 * HW];
+        for (int s0 = 0; s0 < samples; s0 += chunk) {
+            DeformOps.deformField(11, 2, null, s0, chunk, HW, field);
+            DeformOps.deformSmoothRows(field, tmp, chunk, H, W, g, r, 1f);
+            DeformOps.deformSmoothCols(tmp, field, chunk, H, W, g, r, d.alpha());
+            for (float[] f : field) {
+                for (int i = 0; i < pixels.length; i++) {
+                    for (int axis = 0; axis < 2; axis++) {
+                        double v = f[axis * HW + pixels[i][1] * W + pixels[i][0]];
+                        sum[i] += v;
+                        sumSq[i] += v * v;
+                    }
                 }
             }
         }
@@ -161,9 +164,9 @@ class DeformOpsTest {
         int h = 13;
         int w = 9; // not square, odd
         int hw = h * w;
-        int rows = 6;
-        byte[] images = randomImages(10, hw, 8);
-        int[] order = new Rng(2).permutation(10);
+        int rows = 70; // more than the 64 rows deformRows smooths together
+        byte[] images = randomImages(80, hw, 8);
+        int[] order = new Rng(2).permutation(80);
         int start = 3;
         float[][] field = new float[rows][2 * hw];
         float[][] tmp = new float[rows][2 * hw];
@@ -189,10 +192,11 @@ class DeformOpsTest {
         float[] g = {0.25f, 0.5f, 0.25f};
         float[] in = new float[2 * h * w];
         in[2 * w + 3] = 1f;
-        float[] tmp = new float[in.length];
-        float[] out = new float[in.length];
-        DeformOps.smoothRows(in, tmp, 2 * h, w, g, 1, 1f);
-        DeformOps.smoothCols(tmp, out, h, w, g, 1, 2f);
+        float[][] tmp = new float[1][in.length];
+        float[][] result = new float[1][in.length];
+        DeformOps.deformSmoothRows(new float[][] {in}, tmp, 1, h, w, g, 1, 1f);
+        DeformOps.deformSmoothCols(tmp, result, 1, h, w, g, 1, 2f);
+        float[] out = result[0];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 float gy = Math.abs(y - 2) <= 1 ? g[y - 2 + 1] : 0f;
