@@ -27,7 +27,11 @@ class DeformCliTest {
     Path dir;
 
     private String[] train(String out, String... more) {
-        String[] base = {"train", "--data", SUBSET, "--device", "cpu", "--hidden", "16", "--limit", "200", "--epochs", "1",
+        return train(out, 1, more);
+    }
+
+    private String[] train(String out, int epochs, String... more) {
+        String[] base = {"train", "--data", SUBSET, "--device", "cpu", "--hidden", "16", "--limit", "200", "--epochs", "" + epochs,
                 "--batch-size", "32", "--progress", "never", "-o", dir.resolve(out).toString()};
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -102,7 +106,7 @@ class DeformCliTest {
         "bench --rotate 200 --data " + SUBSET + "| --rotate must be in [0, 180] degrees",
         "deform-preview --data " + SUBSET + "| give at least one deformation",
         "deform-preview --elastic 34,4 --count 0 --data " + SUBSET + "| --count must be in [1, 1000]",
-        "deform-preview --elastic 34,4 --first 999 --data " + SUBSET + "| go past the",
+        "deform-preview --elastic 34,4 --first 999999 --data " + SUBSET + "| go past the",
     })
     void badValuesAreUsageErrorsWithOneLine(String args, String message) {
         CliTest.Run r = CliTest.run(args.trim().split(" "));
@@ -124,13 +128,12 @@ class DeformCliTest {
         CliTest.Run first = CliTest.run(train("a.npz", "--elastic", "34,4", "--checkpoint-dir", ck.toString()));
         assertEquals(0, first.code(), first.err());
         for (String[] other : new String[][] {{}, {"--elastic", "30,4"}, {"--elastic", "34,4", "--rotate", "5"}}) {
-            String[] args = concat(train("b.npz", "--epochs", "2", "--checkpoint-dir", ck.toString(), "--resume"), other);
+            String[] args = concat(train("b.npz", 2, "--checkpoint-dir", ck.toString(), "--resume"), other);
             CliTest.Run r = CliTest.run(args);
             assertEquals(1, r.code(), String.join(" ", other) + ": " + r.err());
             assertTrue(r.err().contains("deformation") && r.err().contains("another --checkpoint-dir"), r.err());
         }
-        CliTest.Run same = CliTest.run(concat(train("b.npz", "--checkpoint-dir", ck.toString(), "--resume"), "--epochs", "2",
-                "--elastic", "34,4"));
+        CliTest.Run same = CliTest.run(train("b.npz", 2, "--checkpoint-dir", ck.toString(), "--resume", "--elastic", "34,4"));
         assertEquals(0, same.code(), same.err());
     }
 
