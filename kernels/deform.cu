@@ -49,24 +49,18 @@ extern "C" __global__ void deform_field(unsigned int key0, unsigned int key1, co
     }
 }
 
-// Along x, each of the 2 planes: out[y][x] = scale * sum_{k, 0 <= x + k < w} g[k + radius] in[y][x + k], k increasing.
-// in, out: rows x 2hw; g: 2 radius + 1 floats. Grid: x over the 2hw values of a row, y strides over the rows.
-extern "C" __global__ void deform_smooth_rows(const float* __restrict__ in, float* __restrict__ out, int rows, int h,
-                                              int w, const float* __restrict__ g, int radius, float scale)
+// The smoothing of both kernels: value i of each row's 2 planes becomes scale * sum_k g[k + radius] in[i + k step]
+// over the taps k (increasing) with 0 <= pos + k < len, pos the pixel's coordinate along the axis of length len.
+__device__ inline void deform_smooth(const float* __restrict__ in, float* __restrict__ out, int rows, int n, int i,
+                                     int pos, int len, int step, const float* __restrict__ g, int radius, float scale)
 {
-    const int i = blockIdx.x * blockDim.x + threadIdx.x;
-    const int n = 2 * h * w;
-    if (i >= n) {
-        return;
-    }
-    const int x = i % w;
-    const int from = max(-radius, -x);
-    const int to = min(radius, w - 1 - x);
+    const int from = max(-radius, -pos);
+    const int to = min(radius, len - 1 - pos);
     for (int r = blockIdx.y; r < rows; r += gridDim.y) {
         const float* src = in + (long long)r * n + i;
         float acc = 0.0f;
         for (int k = from; k <= to; k++) {
-            acc = __fadd_rn(acc, __fmul_rn(g[k + radius], src[k]));
+            acc = __fadd_rn(acc, __fmul_rn(g[k + radius], src[(long long)k * step]));
         }
         if (scale != 1.0f) {
             acc = __fmul_rn(scale, acc);
@@ -75,29 +69,24 @@ extern "C" __global__ void deform_smooth_rows(const float* __restrict__ in, floa
     }
 }
 
+// Along x, each of the 2 planes: out[y][x] = scale * sum_{k, 0 <= x + k < w} g[k + radius] in[y][x + k], k increasing.
+// in, out: rows x 2hw; g: 2 radius + 1 floats. Grid: x over the 2hw values of a row, y strides over the rows.
+extern "C" __global__ void deform_smooth_rows(const float* __restrict__ in, float* __restrict__ out, int rows, int h,
+                                              int w, const float* __restrict__ g, int radius, float scale)
+{
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < 2 * h * w) {
+        deform_smooth(in, out, rows, 2 * h * w, i, i % w, w, 1, g, radius, scale);
+    }
+}
+
 // Along y, each of the 2 planes: out[y][x] = scale * sum_{k, 0 <= y + k < h} g[k + radius] in[y + k][x], k increasing.
 extern "C" __global__ void deform_smooth_cols(const float* __restrict__ in, float* __restrict__ out, int rows, int h,
                                               int w, const float* __restrict__ g, int radius, float scale)
 {
     const int i = blockIdx.x * blockDim.x + threadIdx.x;
-    const int hw = h * w;
-    const int n = 2 * hw;
-    if (i >= n) {
-        return;
-    }
-    const int y = (i % hw) / w;
-    const int from = max(-radius, -y);
-    const int to = min(radius, h - 1 - y);
-    for (int r = blockIdx.y; r < rows; r += gridDim.y) {
-        const float* src = in + (long long)r * n + i;
-        float acc = 0.0f;
-        for (int k = from; k <= to; k++) {
-            acc = __fadd_rn(acc, __fmul_rn(g[k + radius], src[(long long)k * w]));
-        }
-        if (scale != 1.0f) {
-            acc = __fmul_rn(scale, acc);
-        }
-        out[(long long)r * n + i] = acc;
+    if (i < 2 * h * w) {
+        deform_smooth(in, out, rows, 2 * h * w, i, (i % (h * w)) / w, h, w, g, radius, scale);
     }
 }
 

@@ -56,15 +56,11 @@ class DeformKernelsTest {
     }
 
     private static DeviceBuffer floats(float[] values) {
-        DeviceBuffer b = DeviceBuffer.floats(values.length, "test");
-        b.upload(values);
-        return b;
+        return KernelsTest.floats(values);
     }
 
     private static DeviceBuffer ints(int[] values) {
-        DeviceBuffer b = DeviceBuffer.ints(values.length, "test");
-        b.upload(values);
-        return b;
+        return KernelsTest.ints(values);
     }
 
     private static float[] download(DeviceBuffer b) {

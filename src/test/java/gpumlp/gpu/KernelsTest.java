@@ -50,13 +50,13 @@ class KernelsTest {
         return a;
     }
 
-    private static DeviceBuffer floats(float[] values) {
+    static DeviceBuffer floats(float[] values) {
         DeviceBuffer b = DeviceBuffer.floats(values.length, "test");
         b.upload(values);
         return b;
     }
 
-    private static DeviceBuffer ints(int[] values) {
+    static DeviceBuffer ints(int[] values) {
         DeviceBuffer b = DeviceBuffer.ints(values.length, "test");
         b.upload(values);
         return b;
