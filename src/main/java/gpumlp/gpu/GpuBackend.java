@@ -41,6 +41,10 @@ import jcuda.Pointer;
  * inside the epoch except when the progress display asks. The learning rate and its derived
  * scalars live in device memory ({@link StepScalars}), so a schedule does not need a new graph.
  *
+ * <p>With deformations ({@link StepSettings#deformation()}), {@link DeviceDeform} replaces the gathered
+ * inputs by the deformed images right after gather_batch, inside the graph; the epoch number it draws
+ * for lives in device memory, and every input feature is trained (ink may reach the dead ones).
+ *
  * <p>W1's rows follow the {@link FeatureOrder} of the training set on the device; the training
  * products use only its live features. w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major:
  * weights, momentum state, gradient. Batch buffers are described in {@link BatchBuffers}.
