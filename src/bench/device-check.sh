@@ -22,3 +22,4 @@ step bench 120 $J bench --device gpu --data $D --epochs 7
 step torch 150 python3 src/bench/torch_mlp.py $D
 step bench-again 120 $J bench --device gpu --data $D --epochs 7
 step train-default 60 $J train --device gpu --data $D -o /tmp/gpu-default.npz
+step bench-deform 90 $J bench --device gpu --data $D --batch-sizes 128 --epochs 5 --elastic 34,4
