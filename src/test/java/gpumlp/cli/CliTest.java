@@ -73,7 +73,7 @@ class CliTest {
         List<String> lines = Files.readAllLines(dir.resolve("m.jsonl"));
         assertEquals(2, lines.size());
         JsonNode first = new ObjectMapper().readTree(lines.get(0));
-        for (String field : new String[] {"epoch", "lr", "train_loss", "train_accuracy", "test_loss", "test_accuracy",
+        for (String field : new String[] {"epoch", "lr", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
                 "seconds", "samples_per_s"}) {
             assertTrue(first.has(field), "metrics field " + field + " in " + lines.get(0));
         }
@@ -100,7 +100,8 @@ class CliTest {
                 "-o", dir.resolve("lim.npz").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("--limit 5,000 is more than the 3,000 training samples"), r.err());
-        assertTrue(r.out().contains("(3,000 samples)"), r.out());
+        assertTrue(r.out().contains("on mnist-subset train (images 1 to 2,500), validating on mnist-subset train "
+                + "(images 2,501 to 3,000)"), r.out());
     }
 
     @Test

@@ -158,12 +158,12 @@ class CheckpointResumeTest {
         CheckpointStore store = new CheckpointStore(dir, 1);
         stopped(settings(), store, () -> false); // leaves e0004
         TrainState early = TrainState.start(start(settings()));
-        store.save(new TrainState(1, 0, 0, 0, 0, early.weights(), null, List.of(records(1))), Map.of(), Map.of());
+        store.save(new TrainState(1, 0, 0, 0, 0, early.weights(), null, List.of(records(1)), 0, null), Map.of(), Map.of());
         assertEquals(2, store.list().size(), "the later checkpoint is not this writer's to prune");
     }
 
     private static EpochRecord records(int epoch) {
-        return new EpochRecord(epoch, 0.1, 1, 0.5, 1, 0.5, 1, 600);
+        return new EpochRecord(epoch, 0.1, 1, 0.5, HeldOut.test, 1, 0.5, 1, 600);
     }
 
     @Test
