@@ -96,6 +96,52 @@ class CheckpointResumeTest {
         assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
     }
 
+    /**
+     * Early stopping on validation loss with patience 2 and the best epoch's model: a run stopped after
+     * epoch 5 (best so far: 4) and one stopped in the middle of epoch 6 resume to the straight run's end,
+     * bit for bit: the best weights and the early-stopping state come back from the checkpoint.
+     */
+    @Test
+    void earlyStoppingAndTheBestModelSurviveAStopAndResume() {
+        ValidationTrainingTest.data();
+        TrainSettings s = ValidationTrainingTest.settings(10, new Selection(Selection.Metric.loss, 2, Selection.Save.best));
+        Trainer.Result all;
+        try (Backend b = new CpuBackend(2)) {
+            all = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train, ValidationTrainingTest.validation,
+                    ValidationTrainingTest.test, s, r -> { }, Trainer.Checkpointing.NONE);
+        }
+        assertEquals(4, all.bestEpoch());
+        assertEquals(6, all.epochs().size());
+        for (int extraAsks : new int[] {0, 10}) { // stop after epoch 5, or 10 steps into epoch 6
+            List<Integer> finished = new ArrayList<>();
+            AtomicInteger asks = new AtomicInteger();
+            BooleanSupplier stop = () -> finished.size() >= 5 && asks.incrementAndGet() > extraAsks;
+            CheckpointStore store = new CheckpointStore(dir.resolve("ck" + extraAsks), 3);
+            try (Backend b = new CpuBackend(2)) {
+                Trainer.Result first = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train,
+                        ValidationTrainingTest.validation, ValidationTrainingTest.test, s, r -> finished.add(r.epoch()),
+                        new Trainer.Checkpointing(1, st -> store.save(st, s.toMap(), Map.of()), stop));
+                assertTrue(first.wasStopped());
+                assertEquals(5, first.stopped().epochsDone());
+                assertEquals(extraAsks > 0, first.stopped().samplesIntoEpoch() > 0, first.stopped().position());
+            }
+            CheckpointFile.Loaded c = store.newestValid(w -> { throw new AssertionError(w); }).orElseThrow();
+            assertEquals(4, c.state().bestEpoch());
+            assertTrue(c.state().best() != null, "the best weights are part of the checkpoint");
+            Trainer.Result rest;
+            try (Backend b = new CpuBackend(2)) {
+                rest = new Trainer(b).run(c.state(), ValidationTrainingTest.train, ValidationTrainingTest.validation,
+                        ValidationTrainingTest.test, s, r -> { }, Trainer.Checkpointing.NONE);
+            }
+            assertSameWeights(all.network(), rest.network());
+            assertEquals(all.epochs().stream().map(EpochRecord::heldOutLoss).toList(),
+                    rest.epochs().stream().map(EpochRecord::heldOutLoss).toList());
+            assertEquals(4, rest.modelEpoch());
+            assertTrue(rest.stoppedEarly());
+            assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
+        }
+    }
+
     @Test
     void aStopBetweenTwoStepsResumesInTheMiddleOfTheEpoch() {
         TrainSettings s = settings();
