@@ -39,6 +39,10 @@ class ValidationCliTest {
         assertFalse(res.has("validation_accuracy"), res.toString());
         assertEquals("last", res.path("settings").path("save").asText());
         assertEquals(line.path("test_accuracy").asDouble(), res.path("test_accuracy").asDouble(), 0.0);
+        CliTest.Run eval = CliTest.run("eval", "--data", SUBSET, "--model", dir.resolve("m.npz").toString(), "--split",
+                "validation");
+        assertEquals(1, eval.code(), eval.err());
+        assertTrue(eval.err().contains("was trained with --validation 0"), eval.err());
     }
 
     @Test
@@ -63,6 +67,12 @@ class ValidationCliTest {
         assertEquals("accuracy", res.path("settings").path("select").asText());
         assertEquals("best", res.path("settings").path("save").asText());
         assertTrue(r.out().contains("model from epoch " + epoch + ", the best by validation accuracy"), r.out());
+        CliTest.Run eval = CliTest.run("eval", "--data", SUBSET, "--model", dir.resolve("m.npz").toString(), "--split",
+                "validation", "--json");
+        assertEquals(0, eval.code(), eval.err());
+        JsonNode ev = JSON.readTree(eval.out());
+        assertEquals(100, ev.path("samples").asInt(), "the last 100 of the 600 images the run used");
+        assertEquals(res.path("validation_accuracy").asDouble(), ev.path("accuracy").asDouble(), 0.0);
     }
 
     @Test
