@@ -106,12 +106,23 @@ class CheckpointResumeTest {
         ValidationTrainingTest.data();
         TrainSettings s = ValidationTrainingTest.settings(10, new Selection(Selection.Metric.loss, 2, Selection.Save.best));
         Trainer.Result all;
+        CheckpointStore done = new CheckpointStore(dir.resolve("done"), 1);
         try (Backend b = new CpuBackend(2)) {
             all = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train, ValidationTrainingTest.validation,
-                    ValidationTrainingTest.test, s, r -> { }, Trainer.Checkpointing.NONE);
+                    ValidationTrainingTest.test, s, r -> { },
+                    new Trainer.Checkpointing(1, st -> done.save(st, s.toMap(), Map.of()), () -> false));
         }
         assertEquals(4, all.bestEpoch());
         assertEquals(6, all.epochs().size());
+        List<Integer> trainedAgain = new ArrayList<>();
+        try (Backend b = new CpuBackend(2)) { // resuming a run that stopped early trains nothing more
+            Trainer.Result again = new Trainer(b).run(done.newestValid(w -> { }).orElseThrow().state(),
+                    ValidationTrainingTest.train, ValidationTrainingTest.validation, ValidationTrainingTest.test, s,
+                    r -> trainedAgain.add(r.epoch()), Trainer.Checkpointing.NONE);
+            assertEquals(List.of(), trainedAgain);
+            assertEquals(4, again.modelEpoch());
+            assertSameWeights(all.network(), again.network());
+        }
         for (int extraAsks : new int[] {0, 10}) { // stop after epoch 5, or 10 steps into epoch 6
             List<Integer> finished = new ArrayList<>();
             AtomicInteger asks = new AtomicInteger();
