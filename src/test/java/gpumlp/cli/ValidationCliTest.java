@@ -75,6 +75,26 @@ class ValidationCliTest {
         assertEquals(res.path("validation_accuracy").asDouble(), ev.path("accuracy").asDouble(), 0.0);
     }
 
+    /** The settings of ValidationTrainingTest, whose validation loss is lowest after epoch 4 of 6. */
+    @Test
+    void earlyStoppingSaysWhenAndWhichEpochTheModelIs() throws IOException {
+        Path result = dir.resolve("result.json");
+        CliTest.Run r = CliTest.run("train", "--data", SUBSET, "--device", "cpu", "--hidden", "32", "--limit", "600",
+                "--batch-size", "16", "--lr", "0.05", "--momentum", "0.9", "--seed", "3", "--epochs", "20", "--patience", "2",
+                "--select", "loss", "--result", result.toString(), "--plot", dir.resolve("c.png").toString(),
+                "-o", dir.resolve("m.npz").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stopping early after epoch 6: the validation loss has not improved for 2 epochs, "
+                + "since epoch 4"), r.out());
+        assertFalse(r.out().contains("epoch   7"), r.out());
+        assertTrue(r.out().contains("model from epoch 4, the best by validation loss"), r.out());
+        JsonNode res = JSON.readTree(result.toFile());
+        assertEquals(4, res.path("model_epoch").asInt());
+        assertEquals(6, res.path("epochs").asInt());
+        assertTrue(res.path("stopped_early").asBoolean(), res.toString());
+        assertEquals(4, gpumlp.model.ModelFile.load(dir.resolve("m.npz")).metadata().training().get("model_epoch"));
+    }
+
     @Test
     void theNewOptionsComeFromTheEnvironment() throws IOException {
         Path result = dir.resolve("result.json");
