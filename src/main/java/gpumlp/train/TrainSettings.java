@@ -13,20 +13,40 @@ import java.util.Map;
  * @param momentum mu in [0, 1), 0 = plain SGD
  * @param schedule learning rate per epoch
  * @param seed seeds the initial weights and every epoch's shuffle
- * @param limit train on the first {@code limit} samples only (0 = all)
+ * @param limit use the first {@code limit} training samples only (0 = all); the validation split comes out of them
+ * @param validation how many of those images are held out to score each epoch (their last ones)
+ * @param selection which epoch's model is kept, and when to stop early
  * @param deformation per-sample deformations of the training images, drawn anew each epoch
  */
 public record TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
-                            Schedule schedule, long seed, int limit, Deformation deformation) {
+                            Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection,
+                            Deformation deformation) {
     public TrainSettings {
         hidden = hidden.clone();
+        if (validation.none() && (selection.keepsBest() || selection.patience() > 0)) {
+            throw new IllegalArgumentException("choosing an epoch needs a validation split: the test set may not choose");
+        }
         java.util.Objects.requireNonNull(deformation, "deformation");
     }
 
     /** Without deformations. */
     public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
-                         Schedule schedule, long seed, int limit) {
-        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, Deformation.NONE);
+                         Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, validation, selection,
+                Deformation.NONE);
+    }
+
+    /** Without a validation split (as below), with deformations. */
+    public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum, Schedule schedule,
+                         long seed, int limit, Deformation deformation) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, ValidationSplit.NONE, Selection.LAST,
+                deformation);
+    }
+
+    /** Settings without a validation split: every epoch scored on the test set, the last epoch's model kept. */
+    public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum, Schedule schedule,
+                         long seed, int limit) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, ValidationSplit.NONE, Selection.LAST);
     }
 
     @Override
@@ -54,6 +74,10 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
         m.put("schedule", schedule.describe());
         m.put("seed", seed);
         m.put("limit", limit);
+        m.put("validation", validation.text());
+        m.put("select", selection.metric().name());
+        m.put("patience", selection.patienceSetting());
+        m.put("save", selection.save().name());
         if (deformation.enabled()) { // absent when off, so runs and checkpoints from before deformations still match
             m.put("deformation", deformation.toMap());
         }
