@@ -49,18 +49,21 @@ extern "C" __global__ void deform_field(unsigned int key0, unsigned int key1, co
     }
 }
 
-// The smoothing of both kernels: value i of each row's 2 planes becomes scale * sum_k g[k + radius] in[i + k step]
-// over the taps k (increasing) with 0 <= pos + k < len, pos the pixel's coordinate along the axis of length len.
+// The smoothing of both kernels: value i of each row's 2 planes becomes
+// scale * (g[radius] in[i] + sum_{k = 1..} g[radius + k] (in[i - k step] + in[i + k step])), the pairs added in
+// increasing k while a side lies inside the image (pos +- k in [0, len), pos the pixel's coordinate along the
+// axis of length len); a side outside counts as 0. g is symmetric.
 __device__ inline void deform_smooth(const float* __restrict__ in, float* __restrict__ out, int rows, int n, int i,
                                      int pos, int len, int step, const float* __restrict__ g, int radius, float scale)
 {
-    const int from = max(-radius, -pos);
-    const int to = min(radius, len - 1 - pos);
+    const int last = min(radius, max(pos, len - 1 - pos));
     for (int r = blockIdx.y; r < rows; r += gridDim.y) {
         const float* src = in + (long long)r * n + i;
-        float acc = 0.0f;
-        for (int k = from; k <= to; k++) {
-            acc = __fadd_rn(acc, __fmul_rn(g[k + radius], src[(long long)k * step]));
+        float acc = __fmul_rn(g[radius], src[0]);
+        for (int k = 1; k <= last; k++) {
+            const float lo = pos - k >= 0 ? src[-(long long)k * step] : 0.0f;
+            const float hi = pos + k < len ? src[(long long)k * step] : 0.0f;
+            acc = __fadd_rn(acc, __fmul_rn(g[radius + k], __fadd_rn(lo, hi)));
         }
         if (scale != 1.0f) {
             acc = __fmul_rn(scale, acc);
@@ -69,7 +72,7 @@ __device__ inline void deform_smooth(const float* __restrict__ in, float* __rest
     }
 }
 
-// Along x, each of the 2 planes: out[y][x] = scale * sum_{k, 0 <= x + k < w} g[k + radius] in[y][x + k], k increasing.
+// Along x, each of the 2 planes: out[y][x] = scale * (g[radius] in[y][x] + sum_k g[radius + k] (in[y][x - k] + in[y][x + k])).
 // in, out: rows x 2hw; g: 2 radius + 1 floats. Grid: x over the 2hw values of a row, y strides over the rows.
 extern "C" __global__ void deform_smooth_rows(const float* __restrict__ in, float* __restrict__ out, int rows, int h,
                                               int w, const float* __restrict__ g, int radius, float scale)
@@ -80,7 +83,7 @@ extern "C" __global__ void deform_smooth_rows(const float* __restrict__ in, floa
     }
 }
 
-// Along y, each of the 2 planes: out[y][x] = scale * sum_{k, 0 <= y + k < h} g[k + radius] in[y + k][x], k increasing.
+// Along y, each of the 2 planes: out[y][x] = scale * (g[radius] in[y][x] + sum_k g[radius + k] (in[y - k][x] + in[y + k][x])).
 extern "C" __global__ void deform_smooth_cols(const float* __restrict__ in, float* __restrict__ out, int rows, int h,
                                               int w, const float* __restrict__ g, int radius, float scale)
 {

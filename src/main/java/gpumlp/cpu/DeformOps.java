@@ -68,8 +68,9 @@ public final class DeformOps {
 
     /**
      * deform_smooth_rows: along x, out[r] = scale * (in[r] convolved with g), each of the 2 planes:
-     * out[y][x] = scale * sum_{k = -radius..radius, 0 <= x + k < w} g[k + radius] in[y][x + k], summed in
-     * increasing k (outside the image counts as 0). in, out: rows x 2hw; g: 2 radius + 1.
+     * out[y][x] = scale * (g[radius] in[y][x] + sum_{k = 1..radius} g[radius + k] (in[y][x - k] + in[y][x + k])),
+     * the pairs added in increasing k, a value outside the image counting as 0 (g is symmetric).
+     * in, out: rows x 2hw; g: 2 radius + 1.
      */
     public static void deformSmoothRows(float[][] in, float[][] out, int rows, int h, int w, float[] g, int radius,
                                         float scale) {
@@ -77,8 +78,8 @@ public final class DeformOps {
     }
 
     /**
-     * deform_smooth_cols: along y, each of the 2 planes: out[y][x] = scale * sum_{k = -radius..radius,
-     * 0 <= y + k < h} g[k + radius] in[y + k][x], summed in increasing k. in, out: rows x 2hw.
+     * deform_smooth_cols: the same along y, each of the 2 planes: out[y][x] = scale * (g[radius] in[y][x]
+     * + sum_{k = 1..radius} g[radius + k] (in[y - k][x] + in[y + k][x])). in, out: rows x 2hw.
      */
     public static void deformSmoothCols(float[][] in, float[][] out, int rows, int h, int w, float[] g, int radius,
                                         float scale) {
@@ -106,25 +107,40 @@ public final class DeformOps {
 
     /**
      * The smoothing of n samples at once, stored pixel-major (in[i][s] is value i of sample s, in, out:
-     * 2hw x n) so that the inner loop runs over the samples and vectorises: out[i][s] = scale * sum_k
-     * g[k + radius] in[i + k step][s] over the taps k (increasing) that stay inside the image along the axis.
+     * 2hw x n) so that the inner loops run over the samples and vectorise: out[i][s] = scale *
+     * (g0 in[i][s] + sum_k g_k (in[i - k step][s] + in[i + k step][s])), k = 1, 2, ... while a side is inside
+     * the image along the axis; a side outside adds nothing (x + 0 is x exactly, as the kernel computes it).
      */
     static void smooth(float[][] in, float[][] out, int n, int h, int w, boolean alongX, float[] g, int radius,
                        float scale) {
         int hw = h * w;
         int len = alongX ? w : h;
         int step = alongX ? 1 : w;
+        float g0 = g[radius];
         for (int i = 0; i < 2 * hw; i++) {
             int p = i % hw;
             int pos = alongX ? p % w : p / w;
             float[] o = out[i];
-            java.util.Arrays.fill(o, 0, n, 0f);
-            int to = Math.min(radius, len - 1 - pos);
-            for (int k = Math.max(-radius, -pos); k <= to; k++) {
-                float gk = g[k + radius];
-                float[] src = in[i + k * step];
-                for (int s = 0; s < n; s++) {
-                    o[s] += gk * src[s];
+            float[] c = in[i];
+            for (int s = 0; s < n; s++) {
+                o[s] = g0 * c[s];
+            }
+            int last = Math.min(radius, Math.max(pos, len - 1 - pos));
+            for (int k = 1; k <= last; k++) {
+                float gk = g[radius + k];
+                boolean lo = pos - k >= 0;
+                boolean hi = pos + k < len;
+                if (lo && hi) {
+                    float[] a = in[i - k * step];
+                    float[] b = in[i + k * step];
+                    for (int s = 0; s < n; s++) {
+                        o[s] += gk * (a[s] + b[s]);
+                    }
+                } else {
+                    float[] a = in[lo ? i - k * step : i + k * step];
+                    for (int s = 0; s < n; s++) {
+                        o[s] += gk * a[s];
+                    }
                 }
             }
             if (scale != 1f) { // multiplying by 1 changes no bits
@@ -214,11 +230,17 @@ public final class DeformOps {
     /** deform_resample for one sample whose bytes start at images[offset]; field may be null. */
     public static void resampleSample(byte[] images, int offset, int h, int w, float[] field, float[] a, float[] out) {
         int hw = h * w;
+        float m00 = a[0];
+        float m01 = a[1];
+        float m10 = a[2];
+        float m11 = a[3];
+        float ox = a[4];
+        float oy = a[5];
         for (int y = 0; y < h; y++) {
             for (int xq = 0; xq < w; xq++) {
                 int p = y * w + xq;
-                float sx = a[0] * xq + a[1] * y + a[4];
-                float sy = a[2] * xq + a[3] * y + a[5];
+                float sx = m00 * xq + m01 * y + ox;
+                float sy = m10 * xq + m11 * y + oy;
                 if (field != null) {
                     sx = sx + field[p];
                     sy = sy + field[hw + p];
