@@ -79,8 +79,8 @@ public final class GpuBackend implements Backend {
 
     private EpochBuffers epoch;
     private BatchBuffers batch;
-    private DeviceDeform deform;      // null until an epoch with deformations
-    private boolean allInputs;        // this epoch deforms: formerly dead features may be non-zero, train them all
+    private DeviceDeform deform;      // deformation buffers, null until an epoch with deformations
+    private boolean deforming;        // this epoch deforms (and so trains every input feature)
 
     /** What a captured graph depends on besides the buffers it points to (deformation NONE: none). */
     private record GraphKey(int batchSize, int rows, int steps, boolean momentum, Deformation deformation, long seed) {}
@@ -302,11 +302,13 @@ public final class GpuBackend implements Backend {
         if (momentum) {
             ensureMomentumBuffers();
         }
-        DeviceDeform dd = s.deformation().enabled() ? ensureDeform(s, Math.min(b, n)) : null;
-        allInputs = dd != null;
+        deforming = s.deformation().enabled();
+        if (deforming) {
+            ensureDeform(s, Math.min(b, n));
+        }
         ctx.synchronize(); // the previous epoch's staged bytes are no longer in use
-        if (dd != null) {
-            dd.setEpoch(s.epoch());
+        if (deforming) {
+            deform.setEpoch(s.epoch());
         }
         epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars);
         if (profiler != null) {
@@ -316,7 +318,7 @@ public final class GpuBackend implements Backend {
         if (useGraphs) {
             int k = Math.min(STEPS_PER_GRAPH, full);
             while (k > 1 && full - done >= k) {
-                graph(b, b, k, momentum, dd).launch();
+                graph(b, b, k, momentum).launch();
                 done += k;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -324,7 +326,7 @@ public final class GpuBackend implements Backend {
                 }
             }
             while (done < full) {
-                graph(b, b, 1, momentum, dd).launch();
+                graph(b, b, 1, momentum).launch();
                 done++;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -332,11 +334,11 @@ public final class GpuBackend implements Backend {
                 }
             }
             if (tail > 0) {
-                graph(b, tail, 1, momentum, dd).launch();
+                graph(b, tail, 1, momentum).launch();
             }
         } else {
             while (done < full) {
-                eagerStep(b, b, momentum, dd);
+                eagerStep(b, b, momentum);
                 done++;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -344,7 +346,7 @@ public final class GpuBackend implements Backend {
                 }
             }
             if (tail > 0) {
-                eagerStep(b, tail, momentum, dd);
+                eagerStep(b, tail, momentum);
             }
         }
         return epoch.finish(ctx, n, steps);
@@ -358,14 +360,14 @@ public final class GpuBackend implements Backend {
         }
     }
 
-    private CudaGraph graph(int b, int rows, int steps, boolean momentum, DeviceDeform dd) {
-        GraphKey key = new GraphKey(b, rows, steps, momentum, dd == null ? Deformation.NONE : dd.settings,
-                dd == null ? 0L : dd.seed);
+    private CudaGraph graph(int b, int rows, int steps, boolean momentum) {
+        GraphKey key = new GraphKey(b, rows, steps, momentum, deforming ? deform.settings : Deformation.NONE,
+                deforming ? deform.seed : 0L);
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             graph = CudaGraph.capture(ctx, () -> {
                 for (int i = 0; i < steps; i++) {
-                    trainStep(b, rows, momentum, dd);
+                    trainStep(b, rows, momentum);
                 }
             });
             graphs.put(key, graph);
@@ -373,11 +375,11 @@ public final class GpuBackend implements Backend {
         return graph;
     }
 
-    private void eagerStep(int b, int rows, boolean momentum, DeviceDeform dd) {
+    private void eagerStep(int b, int rows, boolean momentum) {
         if (profiler != null) {
             profiler.begin();
         }
-        trainStep(b, rows, momentum, dd);
+        trainStep(b, rows, momentum);
         if (profiler != null) {
             profiler.end();
         }
@@ -395,11 +397,8 @@ public final class GpuBackend implements Backend {
         return profiler == null ? List.of() : profiler.reportAndReset();
     }
 
-    /**
-     * One SGD step on the batch the step counter points at; `rows` is the batch size b, or fewer for the
-     * last one; dd, when not null, deforms the gathered inputs.
-     */
-    private void trainStep(int b, int rows, boolean momentum, DeviceDeform dd) {
+    /** One SGD step on the batch the step counter points at; `rows` is the batch size b, or fewer for the last one. */
+    private void trainStep(int b, int rows, boolean momentum) {
         int L = layers();
         boolean full = rows == b;
         BatchBuffers bb = batch;
@@ -409,8 +408,8 @@ public final class GpuBackend implements Backend {
         kernels.gatherBatch(train.images(), sizes[0], epoch.order, step, b, 0, rows, train.labels(), featureOf,
                 bb.act[0], bb.ld[0], bb.labels);
         mark("gather_batch");
-        if (dd != null) {
-            dd.enqueue(kernels, train, epoch.order, step, b, rows, featureOf, bb.act[0], bb.ld[0]);
+        if (deforming) {
+            deform.enqueue(kernels, train, epoch.order, step, b, rows, featureOf, bb.act[0], bb.ld[0]);
             mark("deform");
         }
         forward(rows, trainedInputs());
@@ -466,7 +465,7 @@ public final class GpuBackend implements Backend {
      * when deformations may move ink onto pixels that are 0 in every training image).
      */
     private int trainedInputs() {
-        return features != null && !allInputs ? features.live() : sizes[0];
+        return features != null && !deforming ? features.live() : sizes[0];
     }
 
     /**
@@ -587,10 +586,10 @@ public final class GpuBackend implements Backend {
     }
 
     /** Deformation buffers for these settings and batches of `rows`; reallocating drops the captured graphs. */
-    private DeviceDeform ensureDeform(StepSettings s, int rows) {
+    private void ensureDeform(StepSettings s, int rows) {
         Dataset src = train.source();
         if (deform != null && deform.fits(s.deformation(), s.seed(), src.rows(), src.cols(), rows)) {
-            return deform;
+            return;
         }
         ctx.synchronize();
         closeGraphs();
@@ -599,7 +598,6 @@ public final class GpuBackend implements Backend {
             deform = null;
         }
         deform = new DeviceDeform(s.deformation(), s.seed(), src.rows(), src.cols(), rows);
-        return deform;
     }
 
     private void ensureMomentumBuffers() {
