@@ -10,6 +10,7 @@ import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
 import gpumlp.train.CheckpointFile;
+import gpumlp.train.CheckpointLock;
 import gpumlp.train.CheckpointStore;
 import gpumlp.train.EpochPoint;
 import gpumlp.train.EpochRecord;
@@ -167,7 +168,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         TrainSettings settings = validatedSettings(cmd);
         Log log = new Log(cmd.getOut(), cmd.getErr(), logFormat);
         // with checkpoints, SIGTERM and SIGINT become a stop request from the start (data loading included)
-        try (StopSignals signals = checkpointDir == null ? null : StopSignals.install(
+        try (CheckpointLock owned = checkpointDir == null ? null : CheckpointLock.take(checkpointDir);
+             StopSignals signals = checkpointDir == null ? null : StopSignals.install(
                 sig -> log.note(sig + " received: stopping after the current step to write a checkpoint"))) {
             return train(settings, log, signals);
         }
@@ -313,22 +315,26 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
         Checks.require(cmd, (float) momentum < 1f, "--momentum " + momentum + " rounds to 1 in float32: use at most 0.9999");
         Schedule sched = schedule.create(learningRate, stepEvery, stepGamma);
-        for (int e = 0; e < epochs; e++) {
-            Checks.float32Rate(cmd, sched.rate(e, epochs), String.format(Locale.ROOT,
-                    "the learning rate in epoch %d would be %s, which is not a positive float32 number "
-                            + "(about 1e-38 to 3e38): change --lr%s", e + 1, sched.rate(e, epochs),
-                    schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
-        }
+        int bad = Checks.firstEpochWithoutFloat32Rate(sched, epochs);
+        Checks.require(cmd, bad < 0, String.format(Locale.ROOT, "the learning rate in epoch %d would be %s, which is not a "
+                + "positive float32 number (about 1e-38 to 3e38): change --lr%s", bad + 1, sched.rate(Math.max(bad, 0), epochs),
+                schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
         Checks.require(cmd, checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + checkpointEvery);
         Checks.require(cmd, keepCheckpoints >= 1, "--keep-checkpoints must be at least 1, got " + keepCheckpoints);
         Checks.require(cmd, !resume || checkpointDir != null, "--resume needs --checkpoint-dir (where to look for checkpoints)");
         Checks.require(cmd, sweepIndex == null || sweep != null, "--sweep-index needs --sweep");
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
-        Checks.require(cmd, checkpointDir == null || !java.nio.file.Files.exists(checkpointDir)
-                || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
+        OutputChecks.directory(cmd, checkpointDir, "--checkpoint-dir");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
+        Map<String, Path> outputs = new java.util.LinkedHashMap<>();
+        outputs.put("--output", output);
+        outputs.put("--metrics", metrics);
+        outputs.put("--plot", plot);
+        outputs.put("--result", result);
+        outputs.put("--checkpoint-dir", checkpointDir);
+        OutputChecks.distinct(cmd, outputs);
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit);
     }
 
