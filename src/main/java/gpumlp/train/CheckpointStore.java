@@ -2,6 +2,7 @@
 package gpumlp.train;
 
 import gpumlp.UserError;
+import gpumlp.util.AtomicFiles;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +54,7 @@ public final class CheckpointStore {
             throw new UserError("cannot create checkpoint directory " + dir + ": " + IoErrors.describe(e), e);
         }
         Path file = fileFor(s);
+        AtomicFiles.removeStaleTempFiles(dir, NAME); // of checkpoints whose writer was killed
         CheckpointFile.save(file, s, settings, data);
         List<Path> all = list();
         int at = all.indexOf(file);
@@ -80,10 +82,11 @@ public final class CheckpointStore {
         }
     }
 
-    private static long number(Path p, int group) {
+    /** A position number of the name; any number of digits (a hand-made name may overflow a long). */
+    private static java.math.BigInteger number(Path p, int group) {
         java.util.regex.Matcher m = NAME.matcher(p.getFileName().toString());
         m.matches();
-        return Long.parseLong(m.group(group));
+        return new java.math.BigInteger(m.group(group));
     }
 
     /** The newest checkpoint that reads back whole; each damaged newer one is reported to {@code warn} and skipped. */
