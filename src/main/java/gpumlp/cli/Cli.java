@@ -69,12 +69,13 @@ public final class Cli {
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
+        String message = EnvironmentSource.explain(cmd, e.getMessage(), args);
         if (jsonLogsWanted(cmd, args)) {
-            err.println(Log.line("error", e.getMessage() + " (usage error; see --help)", null, java.util.Map.of()));
+            err.println(Log.line("error", message + " (usage error; see --help)", null, java.util.Map.of()));
             err.flush();
             return USAGE;
         }
-        err.println("gpu-mlp: " + e.getMessage());
+        err.println("gpu-mlp: " + message);
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();

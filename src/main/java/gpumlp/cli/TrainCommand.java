@@ -176,7 +176,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     }
 
     private int train(TrainSettings settings, Log log, StopSignals signals) {
-        Dataset train = DataDirectory.train(data.dir);
+        Dataset train = DataDirectory.train(data.dir, limit); // only the samples used are kept in memory
         Dataset test = DataDirectory.test(data.dir);
         if (train.features() != test.features()) {
             throw new gpumlp.UserError("training images are " + train.rows() + "x" + train.cols()

@@ -13,8 +13,17 @@ public final class IdxDataset {
      * Throws IdxFormatException (a UserError) naming the offending file on any problem.
      */
     public static Dataset load(Path images, Path labels, String name) {
-        Idx.Array img = Idx.read(images);
-        Idx.Array lab = Idx.read(labels);
+        return load(images, labels, name, 0);
+    }
+
+    /**
+     * As {@link #load(Path, Path, String)}, keeping only the first {@code limit} samples in memory (0:
+     * all); the name then says "(first N)". Both files are still read whole and checksummed.
+     */
+    public static Dataset load(Path images, Path labels, String name, int limit) {
+        long keep = limit > 0 ? limit : Long.MAX_VALUE;
+        Idx.Array img = Idx.read(images, keep);
+        Idx.Array lab = Idx.read(labels, keep);
 
         int[] d = img.dims(); // [n, rows, cols] or [n, features]
         int n;
@@ -48,8 +57,9 @@ public final class IdxDataset {
         if (n == 0) {
             throw new IdxFormatException(images + ": the data set has no samples; at least one is needed");
         }
-        byte[] y = lab.data(); // [n]
-        for (int i = 0; i < n; i++) {
+        byte[] y = lab.data(); // [kept]
+        int kept = y.length;
+        for (int i = 0; i < kept; i++) {
             int v = y[i] & 0xff;
             if (v >= Dataset.MAX_CLASSES) {
                 throw new IdxFormatException(labels + ": label " + v + " at index " + i + " is out of range: at most "
@@ -59,6 +69,6 @@ public final class IdxDataset {
         Map<String, String> sums = new LinkedHashMap<>();
         sums.put(images.getFileName().toString(), img.sha256());
         sums.put(labels.getFileName().toString(), lab.sha256());
-        return new Dataset(name, img.data(), y, n, rows, cols, sums);
+        return new Dataset(kept < n ? name + " (first " + kept + ")" : name, img.data(), y, kept, rows, cols, sums);
     }
 }

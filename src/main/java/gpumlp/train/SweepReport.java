@@ -4,6 +4,7 @@ package gpumlp.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpumlp.UserError;
+import gpumlp.util.InputFiles;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ public final class SweepReport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Sweeps larger than this are not checked for missing combinations (the list would be useless). */
     private static final long MAX_LISTED_SWEEP = 100_000;
+    /** A result file is about a kilobyte. */
+    private static final long MAX_RESULT_BYTES = 1 << 20;
 
     /** One run: where its result is, its parameter values (swept ones) and its figures. */
     public record Row(String run, Map<String, String> parameters, double testAccuracy, double testLoss, int epochs,
@@ -79,7 +82,11 @@ public final class SweepReport {
         for (Path f : files) {
             JsonNode j;
             try {
+                InputFiles.regularFile(f, "result file", MAX_RESULT_BYTES); // a FIFO would block the report forever
                 j = JSON.readTree(f.toFile());
+            } catch (UserError e) {
+                unreadable.add(e.getMessage().replaceFirst("^result file ", ""));
+                continue;
             } catch (IOException e) {
                 unreadable.add(f + ": " + e.getMessage().lines().findFirst().orElse(""));
                 continue;
