@@ -7,6 +7,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        Cli.catchEarlySignals(); // before anything slow: a SIGTERM during start-up is not lost
         int code;
         try {
             code = Cli.newCommandLine().execute(args);

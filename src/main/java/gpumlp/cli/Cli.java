@@ -27,7 +27,25 @@ public final class Cli {
         cmd.setExecutionExceptionHandler(Cli::handleExecutionException);
         cmd.setParameterExceptionHandler(Cli::handleParameterException);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionStrategy(Cli::execute);
         return cmd;
+    }
+
+    /** Records SIGTERM and SIGINT from the first moment on, until the command decides (see StopSignals.early). */
+    public static void catchEarlySignals() {
+        StopSignals.early();
+    }
+
+    /** Runs the chosen command; one that cannot stop with a checkpoint gets the default signal handling back first. */
+    private static int execute(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        if (!(last.commandSpec().userObject() instanceof TrainCommand t && t.stopsGracefully())) {
+            StopSignals.releaseEarly();
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** True when --log-format json was given (it may come after the option that failed to parse). */

@@ -159,6 +159,11 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return logFormat == Log.LogFormat.json;
     }
 
+    /** With checkpoints (or a sweep, whose runs have them), SIGTERM stops after a step instead of ending the process. */
+    boolean stopsGracefully() {
+        return checkpointDir != null || sweep != null;
+    }
+
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
