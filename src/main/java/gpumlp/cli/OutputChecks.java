@@ -49,7 +49,7 @@ final class OutputChecks {
         Path real = real(cmd, dir, option);
         FileKind kind = kind(cmd, real, option);
         Checks.require(cmd, kind == FileKind.MISSING || kind == FileKind.DIRECTORY, option + " " + dir + " is "
-                + kind.description() + ", not a directory");
+                + (kind == FileKind.REGULAR ? "a file" : kind.description()) + ", not a directory");
         writableParent(cmd, kind == FileKind.MISSING ? real.getParent() : real, option + " " + dir);
     }
 
@@ -95,11 +95,12 @@ final class OutputChecks {
         }
     }
 
+    /** The kind of an output; one that cannot be inspected (a file "below" a file) counts as missing, for the parent check. */
     private static FileKind kind(CommandLine cmd, Path real, String option) {
         try {
             return FileKind.of(real);
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(cmd, option + " " + real + ": " + IoErrors.describe(e));
+            return FileKind.MISSING;
         }
     }
 }

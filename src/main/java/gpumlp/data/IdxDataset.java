@@ -23,7 +23,7 @@ public final class IdxDataset {
     public static Dataset load(Path images, Path labels, String name, int limit) {
         long keep = limit > 0 ? limit : Long.MAX_VALUE;
         Idx.Array img = Idx.read(images, keep);
-        Idx.Array lab = Idx.read(labels, keep);
+        Idx.Array lab = Idx.read(labels); // one byte a sample: all of them are checked
 
         int[] d = img.dims(); // [n, rows, cols] or [n, features]
         int n;
@@ -57,9 +57,8 @@ public final class IdxDataset {
         if (n == 0) {
             throw new IdxFormatException(images + ": the data set has no samples; at least one is needed");
         }
-        byte[] y = lab.data(); // [kept]
-        int kept = y.length;
-        for (int i = 0; i < kept; i++) {
+        byte[] y = lab.data(); // [n]
+        for (int i = 0; i < n; i++) {
             int v = y[i] & 0xff;
             if (v >= Dataset.MAX_CLASSES) {
                 throw new IdxFormatException(labels + ": label " + v + " at index " + i + " is out of range: at most "
@@ -69,6 +68,8 @@ public final class IdxDataset {
         Map<String, String> sums = new LinkedHashMap<>();
         sums.put(images.getFileName().toString(), img.sha256());
         sums.put(labels.getFileName().toString(), lab.sha256());
-        return new Dataset(kept < n ? name + " (first " + kept + ")" : name, img.data(), y, kept, rows, cols, sums);
+        int kept = (int) Math.min(n, keep);
+        return new Dataset(kept < n ? name + " (first " + kept + ")" : name, img.data(),
+                kept < n ? java.util.Arrays.copyOf(y, kept) : y, kept, rows, cols, sums);
     }
 }

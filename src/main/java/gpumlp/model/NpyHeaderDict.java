@@ -16,7 +16,7 @@ import java.util.Set;
  * which Python would silently resolve to the last value, is refused too.
  */
 final class NpyHeaderDict {
-    static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+    static final List<String> KEYS = List.of("descr", "fortran_order", "shape");
 
     private final String text;
     private final String source;
@@ -35,7 +35,7 @@ final class NpyHeaderDict {
         if (p.pos != text.length()) {
             throw p.error("text after the closing '}'");
         }
-        if (!d.keySet().equals(KEYS)) {
+        if (!d.keySet().equals(Set.copyOf(KEYS))) {
             throw new UserError(source + ": malformed .npy header: keys " + d.keySet() + ", expected exactly " + KEYS);
         }
         return d;
