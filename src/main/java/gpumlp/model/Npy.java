@@ -143,7 +143,7 @@ public final class Npy {
             throw new UserError(source + ": malformed .npy header: descr is " + d.get("descr") + ", not a string");
         }
         if (!descr.equals("<f4")) {
-            throw new UserError(source + ": array has dtype '" + descr + "', expected little-endian float32 '<f4'"
+            throw new UserError(source + ": array has dtype '" + NpyHeaderDict.printable(descr) + "', expected little-endian float32 '<f4'"
                     + " (convert with arr.astype('<f4'))");
         }
         if (!(d.get("fortran_order") instanceof Boolean fortran)) {

@@ -36,7 +36,8 @@ final class NpyHeaderDict {
             throw p.error("text after the closing '}'");
         }
         if (!d.keySet().equals(Set.copyOf(KEYS))) {
-            throw new UserError(source + ": malformed .npy header: keys " + d.keySet() + ", expected exactly " + KEYS);
+            throw new UserError(source + ": malformed .npy header: keys " + printable(d.keySet().toString()) + ", expected exactly "
+                    + KEYS);
         }
         return d;
     }
@@ -138,7 +139,17 @@ final class NpyHeaderDict {
     }
 
     private UserError error(String what) {
-        String shown = text.length() <= 120 ? text : text.substring(0, 117) + "...";
-        return new UserError(source + ": malformed .npy header (" + what + " at character " + pos + "): " + shown.strip());
+        String shown = printable(text.strip());
+        shown = shown.length() <= 120 ? shown : shown.substring(0, 117) + "...";
+        return new UserError(source + ": malformed .npy header (" + what + " at character " + pos + "): " + shown);
+    }
+
+    /** The text with control and non-ASCII characters as \xNN, so that an error stays one readable line. */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return sb.toString();
     }
 }

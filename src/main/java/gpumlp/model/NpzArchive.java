@@ -37,8 +37,8 @@ public final class NpzArchive implements AutoCloseable {
         String source = what + " " + path;
         try {
             return new NpzArchive(new ZipFile(path.toFile()), source);
-        } catch (ZipException e) {
-            throw new UserError(source + " is corrupt or truncated: " + e.getMessage(), e);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new UserError(source + " is corrupt or truncated: " + IoErrors.describe(e), e);
         } catch (IOException e) {
             throw new UserError("cannot read " + source + ": " + IoErrors.describe(e), e);
         }
@@ -124,7 +124,7 @@ public final class NpzArchive implements AutoCloseable {
             }
             return value;
         } catch (ZipException | java.io.EOFException e2) {
-            throw new UserError(source + " is corrupt or truncated: " + e2.getMessage(), e2);
+            throw new UserError(source + " is corrupt or truncated: " + IoErrors.describe(e2), e2);
         } catch (IOException e2) {
             throw new UserError("cannot read " + source + ": " + IoErrors.describe(e2), e2);
         }

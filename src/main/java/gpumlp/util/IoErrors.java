@@ -33,6 +33,9 @@ public final class IoErrors {
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason() + other(fs);
         }
+        if (e instanceof java.io.EOFException && (e.getMessage() == null || e.getMessage().isBlank())) {
+            return "unexpected end of file";
+        }
         String msg = e.getMessage();
         return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
     }
