@@ -99,11 +99,14 @@ class HostileCorpusTest {
         }
     }
 
-    /** A one-epoch train command on 50 samples with a 4-unit hidden layer, plus {@code more}. */
+    /** A train command on 50 samples with a 4-unit hidden layer, plus {@code more}; one epoch unless more says. */
     static String[] tinyTrain(String data, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data, "--limit", "50", "--epochs", "1",
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data, "--limit", "50",
                 "--hidden", "4", "--device", "cpu", "--threads", "1", "--progress", "never"));
         args.addAll(List.of(more));
+        if (!args.contains("--epochs")) {
+            args.addAll(List.of("--epochs", "1"));
+        }
         return args.toArray(String[]::new);
     }
 }
