@@ -165,6 +165,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     }
 
     @Override
+    @SuppressWarnings("try") // the checkpoint directory's lock is held for the run, not used in it
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         if (sweep != null) {

@@ -66,6 +66,7 @@ public final class AtomicFiles {
         }
     }
 
+    @SuppressWarnings("try") // the temp file's lock is held while writing, not used
     private static void replace(Path abs, IoWriter body) throws IOException {
         Path dir = abs.getParent();
         Path tmp = null;

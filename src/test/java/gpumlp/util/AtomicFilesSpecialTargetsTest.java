@@ -93,6 +93,7 @@ class AtomicFilesSpecialTargetsTest {
             Files.setLastModifiedTime(p, old);
         }
         try (FileChannel ch = FileChannel.open(busy, StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+            assertTrue(held.isValid());
             AtomicFiles.writeString(target, "{}\n");
         }
         assertFalse(Files.exists(stale), "an unlocked temp file of a dead writer is removed");
