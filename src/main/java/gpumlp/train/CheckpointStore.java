@@ -3,6 +3,7 @@ package gpumlp.train;
 
 import gpumlp.UserError;
 import gpumlp.util.AtomicFiles;
+import gpumlp.util.FileKind;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +55,10 @@ public final class CheckpointStore {
             throw new UserError("cannot create checkpoint directory " + dir + ": " + IoErrors.describe(e), e);
         }
         Path file = fileFor(s);
+        FileKind kind = kindOf(file);
+        if (kind != FileKind.MISSING && kind != FileKind.REGULAR) { // a FIFO would block the run, a device swallow it
+            throw new UserError("cannot write checkpoint " + file + ": it is " + kind.description() + "; remove it");
+        }
         AtomicFiles.removeStaleTempFiles(dir, NAME); // of checkpoints whose writer was killed
         CheckpointFile.save(file, s, settings, data);
         List<Path> all = list();
@@ -67,6 +72,14 @@ public final class CheckpointStore {
             }
         }
         return file;
+    }
+
+    private static FileKind kindOf(Path file) {
+        try {
+            return FileKind.of(file);
+        } catch (IOException e) {
+            throw new UserError("cannot write checkpoint " + file + ": " + IoErrors.describe(e), e);
+        }
     }
 
     /** Checkpoint files, oldest first. */

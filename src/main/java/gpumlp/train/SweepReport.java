@@ -87,8 +87,11 @@ public final class SweepReport {
             } catch (UserError e) {
                 unreadable.add(e.getMessage().replaceFirst("^result file ", ""));
                 continue;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                unreadable.add(f + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                continue;
             } catch (IOException e) {
-                unreadable.add(f + ": " + e.getMessage().lines().findFirst().orElse(""));
+                unreadable.add(f + ": " + IoErrors.describe(e));
                 continue;
             }
             if (j == null || !j.isObject() || !j.path("test_accuracy").isNumber()) {

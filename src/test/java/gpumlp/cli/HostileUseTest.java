@@ -157,6 +157,13 @@ class HostileUseTest {
                 r.err());
         assertTrue(r.err().contains("checkpoint-e0005-s00000000.npz is a FIFO"), r.err());
         assertTrue(r.err().contains("resuming after epoch 1"), r.err());
+
+        SpecialFiles.fifo(ck.resolve("checkpoint-e0003-s00000000.npz"));
+        CliTest.Run blocked = run(tinyTrain("--epochs", "3", "--checkpoint-dir", ck.toString(), "--resume", "-o",
+                dir.resolve("o3.npz").toString()));
+        assertEquals(1, blocked.code(), blocked.err());
+        assertTrue(blocked.err().contains("cannot write checkpoint " + ck.resolve("checkpoint-e0003-s00000000.npz")
+                + ": it is a FIFO (named pipe); remove it"), blocked.err());
     }
 
     @Test
