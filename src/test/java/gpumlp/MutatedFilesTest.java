@@ -13,6 +13,7 @@ import gpumlp.model.Network;
 import gpumlp.model.Npy;
 import gpumlp.train.CheckpointFile;
 import gpumlp.train.EpochRecord;
+import gpumlp.train.HeldOut;
 import gpumlp.train.TrainState;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -92,7 +93,8 @@ class MutatedFilesTest {
                     v[l - 1] = w.weights(l).clone();
                 }
                 TrainState s = new TrainState(1, 8, 1.5, 3, 0.25, w, v,
-                        List.of(new EpochRecord(1, 0.1, 2.0, 0.5, 1.9, 0.55, 0.2, 40)));
+                        List.of(new EpochRecord(1, 0.1, 2.0, 0.5, HeldOut.validation, 1.9, 0.55, 0.2, 40)), 1,
+                        HeInit.initialise(SIZES, 5));
                 Path p = tmp.resolve("valid-checkpoint.npz");
                 CheckpointFile.save(p, s, Map.of("lr", 0.1, "hidden", List.of(3)), Map.of("a", "ab".repeat(32)));
                 return Files.readAllBytes(p);

@@ -116,7 +116,7 @@ put('image/huge.bmp', b'BM' + struct.pack('<IHHI', 70, 0, 0, 54) + struct.pack('
 
 # ---- checkpoints ----------------------------------------------------------------------------------
 def checkpoint(fields, drop=()):
-    j = {'format': 'gpu-mlp-checkpoint/1', 'epochs_done': 0, 'samples_into_epoch': 0, 'partial_loss_sum': 0.0,
+    j = {'format': 'gpu-mlp-checkpoint/2', 'epochs_done': 0, 'samples_into_epoch': 0, 'partial_loss_sum': 0.0,
          'partial_correct': 0, 'partial_seconds': 0.0, 'layer_sizes': SIZES, 'momentum': False,
          'settings': {'hidden': [4]}, 'data': {}, 'records': []}
     j.update(fields)

@@ -18,7 +18,7 @@ public final class IdxDataset {
 
     /**
      * As {@link #load(Path, Path, String)}, keeping only the first {@code limit} samples in memory (0:
-     * all); the name then says "(first N)". Both files are still read whole and checksummed.
+     * all). Both files are still read whole and checksummed.
      */
     public static Dataset load(Path images, Path labels, String name, int limit) {
         long keep = limit > 0 ? limit : Long.MAX_VALUE;
@@ -69,7 +69,6 @@ public final class IdxDataset {
         sums.put(images.getFileName().toString(), img.sha256());
         sums.put(labels.getFileName().toString(), lab.sha256());
         int kept = (int) Math.min(n, keep);
-        return new Dataset(kept < n ? name + " (first " + kept + ")" : name, img.data(),
-                kept < n ? java.util.Arrays.copyOf(y, kept) : y, kept, rows, cols, sums);
+        return new Dataset(name, img.data(), kept < n ? java.util.Arrays.copyOf(y, kept) : y, kept, rows, cols, sums);
     }
 }

@@ -1,4 +1,4 @@
-// One checkpoint on disk: a zip of W{l}.npy and V{l}.npy (momentum) with checkpoint.json, written atomically.
+// One checkpoint on disk: a zip of W{l}.npy, V{l}.npy (momentum), B{l}.npy (best epoch) and checkpoint.json, written atomically.
 package gpumlp.train;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -26,11 +26,12 @@ import java.util.zip.ZipOutputStream;
 /**
  * The JSON holds the position (epochs done, samples into the next epoch and their running totals),
  * the layer sizes, the run's settings and data checksums (to refuse resuming another run), and the
- * finished epochs' records. Reading checks every entry (zip CRCs, array shapes, finite values); any
+ * finished epochs' records, and the early-stopping state: the best validation epoch and, when the run
+ * keeps the best epoch's model, its weights (B{l}.npy). Reading checks every entry (zip CRCs, array shapes, finite values); any
  * problem is a {@link UserError} naming the file, so a caller can skip a damaged checkpoint.
  */
 public final class CheckpointFile {
-    public static final String FORMAT = "gpu-mlp-checkpoint/1";
+    public static final String FORMAT = "gpu-mlp-checkpoint/2";
     static final String JSON_ENTRY = "checkpoint.json";
     /** checkpoint.json grows by about 250 bytes an epoch; this bound allows some 250,000 epochs. */
     static final int MAX_JSON_BYTES = 64 << 20;
@@ -56,6 +57,8 @@ public final class CheckpointFile {
             sizes.add(s);
         }
         json.put("momentum", state.momentum() != null);
+        json.put("best_epoch", state.bestEpoch());
+        json.put("best_weights", state.best() != null);
         json.set("settings", JSON.valueToTree(settings));
         json.set("data", JSON.valueToTree(data));
         ArrayNode records = json.putArray("records");
@@ -72,6 +75,9 @@ public final class CheckpointFile {
                     put(zip, "W" + l + ".npy", Npy.toBytes(w.size(l - 1) + 1, w.size(l), w.weights(l)));
                     if (state.momentum() != null) {
                         put(zip, "V" + l + ".npy", Npy.toBytes(w.size(l - 1) + 1, w.size(l), state.momentum()[l - 1]));
+                    }
+                    if (state.best() != null) {
+                        put(zip, "B" + l + ".npy", Npy.toBytes(w.size(l - 1) + 1, w.size(l), state.best().weights(l)));
                     }
                 }
                 put(zip, JSON_ENTRY, JSON.writeValueAsBytes(json));
@@ -119,7 +125,8 @@ public final class CheckpointFile {
         }
         int layers = sizes.length - 1;
         boolean momentum = json.path("momentum").asBoolean();
-        NetworkBounds.check(sizes, momentum ? 2 : 1, file);
+        boolean hasBest = json.path("best_weights").asBoolean();
+        NetworkBounds.check(sizes, 1 + (momentum ? 1 : 0) + (hasBest ? 1 : 0), file);
         Map<String, Object> settings = object(json, "settings", file);
         Map<String, String> data = new LinkedHashMap<>();
         object(json, "data", file).forEach((k, v) -> {
@@ -130,27 +137,34 @@ public final class CheckpointFile {
         });
         float[][] w = new float[layers][];
         float[][] v = momentum ? new float[layers][] : null;
+        float[][] b = hasBest ? new float[layers][] : null;
         for (int l = 1; l <= layers; l++) {
             w[l - 1] = npz.matrix("W" + l + ".npy", sizes[l - 1] + 1, sizes[l], "layer_sizes");
             if (momentum) {
                 v[l - 1] = npz.matrix("V" + l + ".npy", sizes[l - 1] + 1, sizes[l], "layer_sizes");
             }
+            if (hasBest) {
+                b[l - 1] = npz.matrix("B" + l + ".npy", sizes[l - 1] + 1, sizes[l], "layer_sizes");
+            }
         }
         List<EpochRecord> records = new ArrayList<>();
         for (JsonNode r : json.path("records")) {
+            HeldOut held = r.has("validation_loss") ? HeldOut.validation : HeldOut.test;
             records.add(new EpochRecord(r.path("epoch").asInt(), r.path("lr").asDouble(), r.path("train_loss").asDouble(),
-                    r.path("train_accuracy").asDouble(), r.path("test_loss").asDouble(), r.path("test_accuracy").asDouble(),
-                    r.path("seconds").asDouble(), r.path("samples").asLong()));
+                    r.path("train_accuracy").asDouble(), held, r.path(held.key() + "_loss").asDouble(),
+                    r.path(held.key() + "_accuracy").asDouble(), r.path("seconds").asDouble(), r.path("samples").asLong()));
         }
         int epochsDone = json.path("epochs_done").asInt(-1);
         int into = json.path("samples_into_epoch").asInt(-1);
-        if (epochsDone < 0 || into < 0 || records.size() != epochsDone) {
+        int bestEpoch = json.path("best_epoch").asInt(-1);
+        if (epochsDone < 0 || into < 0 || records.size() != epochsDone || bestEpoch < 0 || bestEpoch > epochsDone
+                || (hasBest && bestEpoch == 0)) {
             throw new UserError(file + ": inconsistent position (epochs_done " + epochsDone + ", samples_into_epoch "
-                    + into + ", " + records.size() + " epoch records)");
+                    + into + ", " + records.size() + " epoch records, best_epoch " + bestEpoch + ")");
         }
         TrainState state = new TrainState(epochsDone, into, json.path("partial_loss_sum").asDouble(),
                 json.path("partial_correct").asLong(), json.path("partial_seconds").asDouble(), new Network(sizes, w), v,
-                records);
+                records, bestEpoch, hasBest ? new Network(sizes, b) : null);
         return new Loaded(state, settings, data);
     }
 
