@@ -75,6 +75,20 @@ class HostileUseTest {
     }
 
     @Test
+    void runningOutOfMemoryIsOneLineThatSuggestsLimitOnlyForTrain() throws Exception {
+        List<String> command = new ArrayList<>(List.of(ClusterJobTest.javaBinary(), "-Xmx12m", "-cp",
+                System.getProperty("java.class.path"), "gpumlp.Main", "train", "--data", CliTest.SUBSET, "--epochs", "1",
+                "--hidden", "2000", "--threads", "1", "--device", "cpu", "-o", dir.resolve("oom.npz").toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process did not end");
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("gpu-mlp: out of memory: give the JVM more heap (java -Xmx8g -jar ...) or train on fewer "
+                + "samples with --limit"), out);
+        assertFalse(out.contains("Exception") || out.contains("\tat "), out);
+    }
+
+    @Test
     void outputsNamingTheSameFileAreAUsageErrorBeforeAnyWork() throws IOException {
         String m = dir.resolve("same.npz").toString();
         for (String[] pair : new String[][] {{"--result", m}, {"--metrics", m}, {"--plot", m}}) {
