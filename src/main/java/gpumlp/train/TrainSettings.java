@@ -1,6 +1,7 @@
 // Everything that defines a training run, validated once; recorded in the model file and the metrics.
 package gpumlp.train;
 
+import gpumlp.backend.Regularisation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,11 +14,18 @@ import java.util.Map;
  * @param schedule learning rate per epoch
  * @param seed seeds the initial weights and every epoch's shuffle
  * @param limit train on the first {@code limit} samples only (0 = all)
+ * @param regularisation dropout, weight decay and max-norm
  */
 public record TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
-                            Schedule schedule, long seed, int limit) {
+                            Schedule schedule, long seed, int limit, Regularisation regularisation) {
     public TrainSettings {
         hidden = hidden.clone();
+    }
+
+    /** Settings without dropout, weight decay or max-norm. */
+    public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
+                         Schedule schedule, long seed, int limit) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, Regularisation.NONE);
     }
 
     @Override
@@ -45,6 +53,10 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
         m.put("schedule", schedule.describe());
         m.put("seed", seed);
         m.put("limit", limit);
+        m.put("dropout", regularisation.dropout());
+        m.put("input_dropout", regularisation.inputDropout());
+        m.put("weight_decay", regularisation.weightDecay());
+        m.put("max_norm", regularisation.maxNorm() > 0 ? regularisation.maxNorm() : null);
         return m;
     }
 }
