@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gpumlp.backend.Backend;
+import gpumlp.backend.Regularisation;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
@@ -38,9 +39,14 @@ class CheckpointResumeTest {
         test = DataDirectory.test(Path.of("data/mnist-subset"));
     }
 
-    /** 4 epochs, momentum and a cosine schedule: everything a resume must restore. */
+    /**
+     * 4 epochs, momentum, a cosine schedule, dropout on the input and the hidden layer, weight decay and
+     * max-norm: everything a resume must restore (the dropout masks follow from the seed, the epoch and
+     * the sample, so they need no state).
+     */
     private static TrainSettings settings() {
-        return new TrainSettings(new int[] {24}, 4, 32, 0.1, 0.9, new Schedule.Cosine(0.1), 5, 0);
+        return new TrainSettings(new int[] {24}, 4, 32, 0.1, 0.9, new Schedule.Cosine(0.1), 5, 0,
+                new Regularisation(0.5, 0.2, 1e-3, 1.0)); // He-initialised columns have norm ~1.4: max-norm binds
     }
 
     private static Network start(TrainSettings s) {

@@ -4,6 +4,7 @@ package gpumlp.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import gpumlp.backend.Backend;
+import gpumlp.backend.Regularisation;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
@@ -23,7 +24,8 @@ class RegularisationOffTest {
     private static final String BEFORE = "5dd990e04e13b0577ab17cd46c34b9ea9644a5b1455dd416dd25ccb3e6f6d6dd";
 
     private static TrainSettings settings() {
-        return new TrainSettings(new int[] {32}, 2, 16, 0.1, 0.9, new Schedule.Cosine(0.1), 3, 0);
+        return new TrainSettings(new int[] {32}, 2, 16, 0.1, 0.9, new Schedule.Cosine(0.1), 3, 0,
+                new Regularisation(0, 0, 0, 0));
     }
 
     @Test
