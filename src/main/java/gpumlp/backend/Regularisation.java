@@ -50,7 +50,8 @@ public record Regularisation(double dropout, double inputDropout, double weightD
 
     private static void append(StringBuilder b, String name, double value) {
         if (value > 0) {
-            b.append(", ").append(name).append(' ').append(java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
+            String number = java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+            b.append(", ").append(name).append(' ').append(number);
         }
     }
 

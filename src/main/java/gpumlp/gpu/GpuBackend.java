@@ -53,8 +53,9 @@ import jcuda.Pointer;
  * products use only its live features, except with weight decay, which changes every row (dead
  * features' weights decay too, as on the CPU), so the updates then cover all of them. Input dropout
  * draws each column's mask as the feature it holds. The dropout key (seed and epoch) is in device
- * memory ({@link EpochBuffers#key}), the probabilities and factors in {@link StepScalars}. w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major:
- * weights, momentum state, gradient. Batch buffers are described in {@link BatchBuffers}.
+ * memory ({@link EpochBuffers#key}), the probabilities and factors in {@link StepScalars}.
+ * w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major: weights, momentum state, gradient. Batch
+ * buffers are described in {@link BatchBuffers}.
  */
 public final class GpuBackend implements Backend {
     /** Rows per evaluation chunk, also the least batch capacity (evaluation then never reallocates). */
@@ -470,7 +471,8 @@ public final class GpuBackend implements Backend {
                     g[l - 1].pointer(), scalar(ONE), scalar(ZERO));
             mark("gradient W" + l);
             if (ops.decay()) {
-                k.weightDecay(g[l - 1].pointer(), w[l - 1].pointer(), dIn, dOut, scalar(fullBatch ? DECAY_FULL : DECAY_TAIL));
+                k.weightDecay(g[l - 1].pointer(), w[l - 1].pointer(), dIn, dOut,
+                        scalar(fullBatch ? DECAY_FULL : DECAY_TAIL));
                 mark("weight_decay W" + l);
             }
             // only the rows the product wrote: a dead feature's momentum stays 0 and its weights unchanged

@@ -1,4 +1,4 @@
-// --dropout, --input-dropout, --weight-decay and --max-norm from the command line, the environment and a sweep file, and in checkpoints.
+// The regularisation options from the command line, the environment and a sweep file, in results and checkpoints.
 package gpumlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

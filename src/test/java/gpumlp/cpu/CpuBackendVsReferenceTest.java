@@ -60,10 +60,7 @@ class CpuBackendVsReferenceTest {
 
         ReferenceMlp ref = new ReferenceMlp(sizes);
         double[][] w = ReferenceMlp.toDouble(net.allWeights());
-        double[][] v = new double[w.length][];
-        for (int l = 0; l < w.length; l++) {
-            v[l] = new double[w[l].length];
-        }
+        double[][] v = zerosLike(w);
         for (int start = 0; start < n; start += batch) {
             ref.momentumStep(w, v, TestData.inputs(data, order, start, batch), TestData.labels(data, order, start, batch),
                     eta, momentum);
@@ -91,10 +88,7 @@ class CpuBackendVsReferenceTest {
         int epoch = 3;
         ReferenceMlp ref = new ReferenceMlp(sizes);
         double[][] w = ReferenceMlp.toDouble(net.allWeights());
-        double[][] v = new double[w.length][];
-        for (int l = 0; l < w.length; l++) {
-            v[l] = new double[w[l].length];
-        }
+        double[][] v = zerosLike(w);
         for (int start = 0; start < n; start += batch) {
             int rows = Math.min(batch, n - start);
             double[][][] keeps = new double[rows][][];
@@ -114,6 +108,15 @@ class CpuBackendVsReferenceTest {
             cpu.trainEpoch(order, s, EpochProgress.NONE);
             assertClose(cpu.readWeights(), w, FEW_STEPS_RELATIVE);
         }
+    }
+
+    /** Zeros shaped like w (a momentum state at the start). */
+    private static double[][] zerosLike(double[][] w) {
+        double[][] z = new double[w.length][];
+        for (int l = 0; l < w.length; l++) {
+            z[l] = new double[w[l].length];
+        }
+        return z;
     }
 
     /** Columns of the hidden layers' W whose norm (bias row excluded) is above c. */
