@@ -1,4 +1,4 @@
-// The float scalars training steps read from device memory: constants and the epoch's learning-rate terms.
+// The float scalars training steps read from device memory: constants, the epoch's learning-rate terms, regularisation factors.
 package gpumlp.gpu;
 
 import gpumlp.backend.Regularisation;
@@ -7,7 +7,8 @@ import gpumlp.backend.StepSettings;
 /**
  * Kept on the device (cuBLAS pointer mode device, kernel arguments by pointer), so that a captured
  * CUDA graph reads the current epoch's values. The regularisation values are computed by the same
- * {@link StepSettings} methods the CPU backend calls, so both use the same float32 numbers. Slot numbers index a float buffer of {@link #SLOTS}.
+ * {@link StepSettings} methods the CPU backend calls, so both use the same float32 numbers. Slot
+ * numbers index a float buffer of {@link #SLOTS}.
  */
 final class StepScalars {
     static final int ONE = 0;
