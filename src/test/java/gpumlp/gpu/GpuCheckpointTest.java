@@ -10,9 +10,11 @@ import gpumlp.data.Dataset;
 import gpumlp.model.HeInit;
 import gpumlp.model.Network;
 import gpumlp.train.Schedule;
+import gpumlp.train.Selection;
 import gpumlp.train.TrainSettings;
 import gpumlp.train.TrainState;
 import gpumlp.train.Trainer;
+import gpumlp.train.ValidationSplit;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +37,8 @@ class GpuCheckpointTest {
             int epochs = batch == 1 ? 2 : 3;
             // at batch 64 with dropout, weight decay and max-norm too: their state is the seed and the epoch
             TrainSettings s = new TrainSettings(new int[] {64}, epochs, batch, 0.05, batch == 1 ? 0 : 0.9,
-                    new Schedule.Cosine(0.05), 3, 0, batch == 1 ? Regularisation.NONE : new Regularisation(0.5, 0.2, 1e-3, 2));
+                    new Schedule.Cosine(0.05), 3, 0, ValidationSplit.NONE, Selection.LAST,
+                    batch == 1 ? Regularisation.NONE : new Regularisation(0.5, 0.2, 1e-3, 2));
             Network start = HeInit.initialise(s.layerSizes(784, 10), 3);
             Network straight;
             try (GpuBackend gpu = GpuBackend.open(0, false, true)) {

@@ -46,7 +46,7 @@ class CheckpointResumeTest {
      */
     private static TrainSettings settings() {
         return new TrainSettings(new int[] {24}, 4, 32, 0.1, 0.9, new Schedule.Cosine(0.1), 5, 0,
-                new Regularisation(0.5, 0.2, 1e-3, 1.0)); // He-initialised columns have norm ~1.4: max-norm binds
+                ValidationSplit.NONE, Selection.LAST, new Regularisation(0.5, 0.2, 1e-3, 1.0)); // He-initialised columns have norm ~1.4: max-norm binds
     }
 
     private static Network start(TrainSettings s) {
@@ -100,6 +100,95 @@ class CheckpointResumeTest {
         assertEquals(4, rest.epochs().size(), "the records of epochs 1 and 2 come back from the checkpoint");
         assertEquals(all.epochs().get(3).trainLoss(), rest.epochs().get(3).trainLoss(), 0.0);
         assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
+    }
+
+    /**
+     * Early stopping on validation loss with patience 2 and the best epoch's model: a run stopped after
+     * epoch 5 (best so far: 4) and one stopped in the middle of epoch 6 resume to the straight run's end,
+     * bit for bit: the best weights and the early-stopping state come back from the checkpoint.
+     */
+    @Test
+    void earlyStoppingAndTheBestModelSurviveAStopAndResume() {
+        ValidationTrainingTest.data();
+        TrainSettings s = ValidationTrainingTest.settings(10, new Selection(Selection.Metric.loss, 2, Selection.Save.best));
+        Trainer.Result all;
+        CheckpointStore done = new CheckpointStore(dir.resolve("done"), 1);
+        try (Backend b = new CpuBackend(2)) {
+            all = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train, ValidationTrainingTest.validation,
+                    ValidationTrainingTest.test, s, r -> { },
+                    new Trainer.Checkpointing(1, st -> done.save(st, s.toMap(), Map.of()), () -> false));
+        }
+        assertEquals(4, all.bestEpoch());
+        assertEquals(6, all.epochs().size());
+        List<Integer> trainedAgain = new ArrayList<>();
+        try (Backend b = new CpuBackend(2)) { // resuming a run that stopped early trains nothing more
+            Trainer.Result again = new Trainer(b).run(done.newestValid(w -> { }).orElseThrow().state(),
+                    ValidationTrainingTest.train, ValidationTrainingTest.validation, ValidationTrainingTest.test, s,
+                    r -> trainedAgain.add(r.epoch()), Trainer.Checkpointing.NONE);
+            assertEquals(List.of(), trainedAgain);
+            assertEquals(4, again.modelEpoch());
+            assertSameWeights(all.network(), again.network());
+        }
+        for (int extraAsks : new int[] {0, 10}) { // stop after epoch 5, or 10 steps into epoch 6
+            List<Integer> finished = new ArrayList<>();
+            AtomicInteger asks = new AtomicInteger();
+            BooleanSupplier stop = () -> finished.size() >= 5 && asks.incrementAndGet() > extraAsks;
+            CheckpointStore store = new CheckpointStore(dir.resolve("ck" + extraAsks), 3);
+            try (Backend b = new CpuBackend(2)) {
+                Trainer.Result first = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train,
+                        ValidationTrainingTest.validation, ValidationTrainingTest.test, s, r -> finished.add(r.epoch()),
+                        new Trainer.Checkpointing(1, st -> store.save(st, s.toMap(), Map.of()), stop));
+                assertTrue(first.wasStopped());
+                assertEquals(5, first.stopped().epochsDone());
+                assertEquals(extraAsks > 0, first.stopped().samplesIntoEpoch() > 0, first.stopped().position());
+            }
+            CheckpointFile.Loaded c = store.newestValid(w -> { throw new AssertionError(w); }).orElseThrow();
+            assertEquals(4, c.state().bestEpoch());
+            assertTrue(c.state().best() != null, "the best weights are part of the checkpoint");
+            Trainer.Result rest;
+            try (Backend b = new CpuBackend(2)) {
+                rest = new Trainer(b).run(c.state(), ValidationTrainingTest.train, ValidationTrainingTest.validation,
+                        ValidationTrainingTest.test, s, r -> { }, Trainer.Checkpointing.NONE);
+            }
+            assertSameWeights(all.network(), rest.network());
+            assertEquals(all.epochs().stream().map(EpochRecord::heldOutLoss).toList(),
+                    rest.epochs().stream().map(EpochRecord::heldOutLoss).toList());
+            assertEquals(4, rest.modelEpoch());
+            assertTrue(rest.stoppedEarly());
+            assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
+        }
+    }
+
+    /** 2 epochs, a stop, then a resume to 4, equal 4 straight with dropout, decay, max-norm and early stopping on together. */
+    @Test
+    void regularisedEarlyStoppingRunResumesBitForBit() {
+        ValidationTrainingTest.data();
+        TrainSettings v = ValidationTrainingTest.settings(4, new Selection(Selection.Metric.loss, 2, Selection.Save.best));
+        TrainSettings s = new TrainSettings(v.hidden(), v.epochs(), v.batchSize(), v.learningRate(), v.momentum(),
+                v.schedule(), v.seed(), v.limit(), v.validation(), v.selection(), settings().regularisation());
+        Trainer.Result all;
+        try (Backend b = new CpuBackend(2)) {
+            all = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train,
+                    ValidationTrainingTest.validation, ValidationTrainingTest.test, s, r -> { }, Trainer.Checkpointing.NONE);
+        }
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        List<Integer> finished = new ArrayList<>();
+        try (Backend b = new CpuBackend(2)) {
+            Trainer.Result first = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train,
+                    ValidationTrainingTest.validation, ValidationTrainingTest.test, s, r -> finished.add(r.epoch()),
+                    new Trainer.Checkpointing(1, st -> store.save(st, s.toMap(), Map.of()), () -> finished.size() == 2));
+            assertEquals(2, first.stopped().epochsDone());
+        }
+        Trainer.Result rest;
+        try (Backend b = new CpuBackend(2)) {
+            rest = new Trainer(b).run(store.newestValid(w -> { throw new AssertionError(w); }).orElseThrow().state(),
+                    ValidationTrainingTest.train, ValidationTrainingTest.validation, ValidationTrainingTest.test, s,
+                    r -> { }, Trainer.Checkpointing.NONE);
+        }
+        assertSameWeights(all.network(), rest.network());
+        assertEquals(all.modelEpoch(), rest.modelEpoch());
+        assertEquals(all.epochs().stream().map(EpochRecord::heldOutLoss).toList(),
+                rest.epochs().stream().map(EpochRecord::heldOutLoss).toList());
     }
 
     @Test
@@ -164,12 +253,12 @@ class CheckpointResumeTest {
         CheckpointStore store = new CheckpointStore(dir, 1);
         stopped(settings(), store, () -> false); // leaves e0004
         TrainState early = TrainState.start(start(settings()));
-        store.save(new TrainState(1, 0, 0, 0, 0, early.weights(), null, List.of(records(1))), Map.of(), Map.of());
+        store.save(new TrainState(1, 0, 0, 0, 0, early.weights(), null, List.of(records(1)), 0, null), Map.of(), Map.of());
         assertEquals(2, store.list().size(), "the later checkpoint is not this writer's to prune");
     }
 
     private static EpochRecord records(int epoch) {
-        return new EpochRecord(epoch, 0.1, 1, 0.5, 1, 0.5, 1, 600);
+        return new EpochRecord(epoch, 0.1, 1, 0.5, HeldOut.test, 1, 0.5, 1, 600);
     }
 
     @Test

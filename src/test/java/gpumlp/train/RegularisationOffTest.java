@@ -25,7 +25,7 @@ class RegularisationOffTest {
 
     private static TrainSettings settings() {
         return new TrainSettings(new int[] {32}, 2, 16, 0.1, 0.9, new Schedule.Cosine(0.1), 3, 0,
-                new Regularisation(0, 0, 0, 0));
+                ValidationSplit.NONE, Selection.LAST, new Regularisation(0, 0, 0, 0));
     }
 
     @Test
