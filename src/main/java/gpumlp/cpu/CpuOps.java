@@ -255,21 +255,31 @@ public final class CpuOps {
             for (int r = from; r < to; r++) {
                 int sample = order == null ? start + r : order[start + r];
                 float[] xr = x[r];
-                int block = -1; // the unit block whose four words c holds
-                for (int j = 0; j < d; j++) {
-                    int u = unitOf == null ? j : unitOf[j];
-                    if (u >>> 2 != block) {
-                        block = u >>> 2;
-                        c[0] = block;
-                        c[1] = sample;
-                        c[2] = epoch;
-                        c[3] = stream;
-                        Philox.philox4x32(c, k0, k1);
+                if (unitOf == null) { // units in order: one draw of four words per block of four units
+                    for (int j0 = 0; j0 < d; j0 += 4) {
+                        draw(c, j0 >>> 2, sample, epoch, stream, k0, k1);
+                        for (int j = j0; j < Math.min(j0 + 4, d); j++) {
+                            xr[j] = dropoutKeeps(c[j & 3], p) ? xr[j] * scale : 0f;
+                        }
                     }
-                    xr[j] = dropoutKeeps(c[u & 3], p) ? xr[j] * scale : 0f;
+                } else {
+                    for (int j = 0; j < d; j++) {
+                        int u = unitOf[j];
+                        draw(c, u >>> 2, sample, epoch, stream, k0, k1);
+                        xr[j] = dropoutKeeps(c[u & 3], p) ? xr[j] * scale : 0f;
+                    }
                 }
             }
         });
+    }
+
+    /** c = Philox4x32-10 of the counter (block, sample, epoch, stream) with key (k0, k1). */
+    private static void draw(int[] c, int block, int sample, int epoch, int stream, int k0, int k1) {
+        c[0] = block;
+        c[1] = sample;
+        c[2] = epoch;
+        c[3] = stream;
+        Philox.philox4x32(c, k0, k1);
     }
 
     /** The dropout rule, stated once for both backends: a unit is kept when the uniform of its word is >= p. */
