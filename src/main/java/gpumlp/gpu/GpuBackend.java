@@ -499,7 +499,7 @@ public final class GpuBackend implements Backend {
 
     /** Unit 0 of an activation buffer's first row: column 1, past the bias unit. */
     private static Pointer firstUnit(DeviceBuffer act) {
-        return act.pointer().withByteOffset(Float.BYTES);
+        return act.at(1);
     }
 
     /** Input features the training products use: the live ones (all when there is no feature order). */
