@@ -252,25 +252,20 @@ public final class CpuOps {
         int k1 = (int) (seed >>> 32);
         par.forRange(rows, MIN_ROWS_PER_TASK, (from, to) -> {
             int[] c = new int[4];
-            int[] e = new int[4];
             for (int r = from; r < to; r++) {
                 int sample = order == null ? start + r : order[start + r];
                 float[] xr = x[r];
-                if (unitOf == null) { // units in order: blocks j0 / 4 and j0 / 4 + 1 drawn together
-                    for (int j0 = 0; j0 < d; j0 += 8) {
-                        counter(c, j0 >>> 2, sample, epoch, stream);
-                        counter(e, (j0 >>> 2) + 1, sample, epoch, stream);
-                        Philox.philox4x32Pair(c, e, k0, k1);
-                        for (int j = j0; j < Math.min(j0 + 8, d); j++) {
-                            int word = j < j0 + 4 ? c[j & 3] : e[j & 3];
-                            xr[j] = dropoutKeeps(word, p) ? xr[j] * scale : 0f;
+                if (unitOf == null) { // units in order: one draw of four words per block of four units
+                    for (int j0 = 0; j0 < d; j0 += 4) {
+                        draw(c, j0 >>> 2, sample, epoch, stream, k0, k1);
+                        for (int j = j0; j < Math.min(j0 + 4, d); j++) {
+                            xr[j] = dropoutKeeps(c[j & 3], p) ? xr[j] * scale : 0f;
                         }
                     }
                 } else {
                     for (int j = 0; j < d; j++) {
                         int u = unitOf[j];
-                        counter(c, u >>> 2, sample, epoch, stream);
-                        Philox.philox4x32(c, k0, k1);
+                        draw(c, u >>> 2, sample, epoch, stream, k0, k1);
                         xr[j] = dropoutKeeps(c[u & 3], p) ? xr[j] * scale : 0f;
                     }
                 }
@@ -278,12 +273,13 @@ public final class CpuOps {
         });
     }
 
-    /** c = the counter (block, sample, epoch, stream). */
-    private static void counter(int[] c, int block, int sample, int epoch, int stream) {
+    /** c = Philox4x32-10 of the counter (block, sample, epoch, stream) with key (k0, k1). */
+    private static void draw(int[] c, int block, int sample, int epoch, int stream, int k0, int k1) {
         c[0] = block;
         c[1] = sample;
         c[2] = epoch;
         c[3] = stream;
+        Philox.philox4x32(c, k0, k1);
     }
 
     /** The dropout rule, stated once for both backends: a unit is kept when the uniform of its word is >= p. */

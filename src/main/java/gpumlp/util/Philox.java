@@ -50,46 +50,6 @@ public final class Philox {
         c[3] = c3;
     }
 
-    /**
-     * {@link #philox4x32} of two counters at once, {@code c} and {@code d} (each four words, replaced by
-     * its result), with the same key: the same words as two calls, computed interleaved so that the two
-     * chains of multiplications overlap (about twice the throughput on a CPU).
-     */
-    public static void philox4x32Pair(int[] c, int[] d, int k0, int k1) {
-        int c0 = c[0];
-        int c1 = c[1];
-        int c2 = c[2];
-        int c3 = c[3];
-        int d0 = d[0];
-        int d1 = d[1];
-        int d2 = d[2];
-        int d3 = d[3];
-        for (int round = 0; round < 10; round++) {
-            long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
-            long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
-            long q0 = (M0 & 0xFFFFFFFFL) * (d0 & 0xFFFFFFFFL);
-            long q1 = (M1 & 0xFFFFFFFFL) * (d2 & 0xFFFFFFFFL);
-            c0 = (int) (p1 >>> 32) ^ c1 ^ k0;
-            c2 = (int) (p0 >>> 32) ^ c3 ^ k1;
-            c1 = (int) p1;
-            c3 = (int) p0;
-            d0 = (int) (q1 >>> 32) ^ d1 ^ k0;
-            d2 = (int) (q0 >>> 32) ^ d3 ^ k1;
-            d1 = (int) q1;
-            d3 = (int) q0;
-            k0 += W0;
-            k1 += W1;
-        }
-        c[0] = c0;
-        c[1] = c1;
-        c[2] = c2;
-        c[3] = c3;
-        d[0] = d0;
-        d[1] = d1;
-        d[2] = d2;
-        d[3] = d3;
-    }
-
     /** Word {@code index % 4} of the block for counter (index / 4, sample, epoch, stream), keyed by seed. */
     public static int word(long seed, int stream, int epoch, int sample, int index) {
         int[] c = {index >>> 2, sample, epoch, stream};

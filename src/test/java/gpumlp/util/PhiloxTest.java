@@ -45,19 +45,6 @@ class PhiloxTest {
     }
 
     @Test
-    void aPairGivesTheWordsOfTwoSingleCalls() {
-        int[] c = {1, 2, 3, 4};
-        int[] d = {-1, 0x243f6a88, 7, 0x0D000002};
-        int[] c1 = c.clone();
-        int[] d1 = d.clone();
-        Philox.philox4x32(c1, 0xa4093822, 0x299f31d0);
-        Philox.philox4x32(d1, 0xa4093822, 0x299f31d0);
-        Philox.philox4x32Pair(c, d, 0xa4093822, 0x299f31d0);
-        assertArrayEquals(c1, c);
-        assertArrayEquals(d1, d);
-    }
-
-    @Test
     void uniformsAreEvenlySpread() {
         int[] bins = new int[10];
         int n = 100_000;
