@@ -3,6 +3,7 @@ package gpumlp.cli;
 
 import gpumlp.backend.Backend;
 import gpumlp.backend.EpochProgress;
+import gpumlp.backend.Regularisation;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
 import gpumlp.model.HeInit;
@@ -90,6 +91,25 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     @Option(names = "--step-gamma", paramLabel = "G", defaultValue = "0.5",
             description = "With --schedule step: the factor. Default: ${DEFAULT-VALUE}.")
     double stepGamma;
+
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+            description = "Dropout on the hidden layers: each unit of a training sample is dropped with probability P "
+                    + "in [0, 1), kept ones scaled by 1/(1-P); evaluation is untouched. Default: ${DEFAULT-VALUE} (off).")
+    double dropout;
+
+    @Option(names = "--input-dropout", paramLabel = "P", defaultValue = "0",
+            description = "Dropout on the input pixels, as --dropout. Default: ${DEFAULT-VALUE} (off).")
+    double inputDropout;
+
+    @Option(names = "--weight-decay", paramLabel = "L", defaultValue = "0",
+            description = "L2 weight decay: adds L/2 times the sum of the squared weights (bias rows excluded) to the "
+                    + "loss. Default: ${DEFAULT-VALUE} (off).")
+    double weightDecay;
+
+    @Option(names = "--max-norm", paramLabel = "C",
+            description = "After every update, rescale each hidden unit's incoming weight vector (bias excluded) to "
+                    + "norm at most C > 0. Default: off.")
+    Double maxNorm;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seeds the initial weights and the shuffling; the same seed gives the same weights. Default: ${DEFAULT-VALUE}.")
@@ -228,9 +248,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             log.result(startLine(initial, train, validation, test), "start", Map.of("network", initial.shape(),
                     "train_samples", train.count(), "validation_samples", validation == null ? 0 : validation.count(),
                     "test_samples", test.count()));
-            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, device %s",
-                    batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
-                    backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
+            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s%s, %d epochs, seed %d, device %s",
+                    batchSize, num(learningRate), settings.schedule().describe(), num(momentum),
+                    settings.regularisation().describe(), epochs, seed, backend.description()), "settings",
+                    Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
                         Path file = store.save(state, settingsMap, checksums);
@@ -363,6 +384,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.require(cmd, stepGamma > 0 && stepGamma <= 1, "--step-gamma must be in (0, 1], got " + stepGamma);
         Checks.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
         Checks.require(cmd, (float) momentum < 1f, "--momentum " + momentum + " rounds to 1 in float32: use at most 0.9999");
+        Regularisation reg = regularisation(cmd);
         Schedule sched = schedule.create(learningRate, stepEvery, stepGamma);
         int bad = Checks.firstEpochWithoutFloat32Rate(sched, epochs);
         Checks.require(cmd, bad < 0, String.format(Locale.ROOT, "the learning rate in epoch %d would be %s, which is not a "
@@ -385,7 +407,22 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         outputs.put("--checkpoint-dir", checkpointDir);
         OutputChecks.distinct(cmd, outputs);
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
-                choice.selection(cmd));
+                choice.selection(cmd), reg);
+    }
+
+    private Regularisation regularisation(CommandLine cmd) {
+        Checks.require(cmd, probability(dropout), "--dropout must be in [0, 1), got " + dropout);
+        Checks.require(cmd, probability(inputDropout), "--input-dropout must be in [0, 1), got " + inputDropout);
+        Checks.require(cmd, weightDecay >= 0 && Double.isFinite(weightDecay),
+                "--weight-decay must be 0 or a positive number, got " + weightDecay);
+        Checks.require(cmd, maxNorm == null || (maxNorm > 0 && Double.isFinite(maxNorm) && (float) (double) maxNorm > 0f),
+                "--max-norm must be a positive number, got " + maxNorm);
+        return new Regularisation(dropout, inputDropout, weightDecay, maxNorm == null ? 0 : maxNorm);
+    }
+
+    /** In [0, 1), also in float32 (where 0.99999999 is 1). */
+    private static boolean probability(double p) {
+        return p >= 0 && p < 1 && (float) p < 1f;
     }
 
     /** A number as a person writes it: 0.2, 0, 1e-05 -> 0.00001. */
@@ -416,8 +453,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             this.log = log;
             this.select = s.selection().metric();
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
-            this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s", title(s),
-                    s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()));
+            this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s%s", title(s),
+                    s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()),
+                    s.regularisation().describe());
         }
 
         @Override

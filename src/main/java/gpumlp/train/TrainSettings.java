@@ -1,6 +1,7 @@
 // Everything that defines a training run, validated once; recorded in the model file and the metrics.
 package gpumlp.train;
 
+import gpumlp.backend.Regularisation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,9 +16,11 @@ import java.util.Map;
  * @param limit use the first {@code limit} training samples only (0 = all); the validation split comes out of them
  * @param validation how many of those images are held out to score each epoch (their last ones)
  * @param selection which epoch's model is kept, and when to stop early
+ * @param regularisation dropout, weight decay and max-norm
  */
 public record TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
-                            Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection) {
+                            Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection,
+                            Regularisation regularisation) {
     public TrainSettings {
         hidden = hidden.clone();
         if (validation.none() && (selection.keepsBest() || selection.patience() > 0)) {
@@ -29,6 +32,13 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
     public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum, Schedule schedule,
                          long seed, int limit) {
         this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, ValidationSplit.NONE, Selection.LAST);
+    }
+
+    /** Settings without dropout, weight decay or max-norm. */
+    public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum, Schedule schedule,
+                         long seed, int limit, ValidationSplit validation, Selection selection) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, validation, selection,
+                Regularisation.NONE);
     }
 
     @Override
@@ -60,6 +70,10 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
         m.put("select", selection.metric().name());
         m.put("patience", selection.patienceSetting());
         m.put("save", selection.save().name());
+        m.put("dropout", regularisation.dropout());
+        m.put("input_dropout", regularisation.inputDropout());
+        m.put("weight_decay", regularisation.weightDecay());
+        m.put("max_norm", regularisation.maxNorm() > 0 ? regularisation.maxNorm() : null);
         return m;
     }
 }
