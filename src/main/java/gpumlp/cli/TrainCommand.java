@@ -97,6 +97,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             description = "Where to save the trained model (.npz, written atomically). Default: ${DEFAULT-VALUE}.")
     Path output;
 
+    @Option(names = "--onnx", paramLabel = "FILE",
+            description = "At the end, also write the model as ONNX to FILE (as 'gpu-mlp export' does).")
+    Path onnx;
+
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write one JSON line per epoch to FILE.")
     Path metrics;
 
@@ -235,6 +239,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             }
             ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), settingsMap, checksums, null);
             ModelFile.save(output, r.network(), meta);
+            if (onnx != null) {
+                gpumlp.export.OnnxModel.write(onnx, r.network(), meta);
+            }
             if (result != null) {
                 RunResult.write(result, r, settings, backend.description(), output, metrics);
             }
@@ -325,6 +332,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.require(cmd, sweepIndex == null || sweep != null, "--sweep-index needs --sweep");
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
+        Checks.writableFile(cmd, onnx, "--onnx");
         Checks.require(cmd, checkpointDir == null || !java.nio.file.Files.exists(checkpointDir)
                 || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
         Checks.writableFile(cmd, metrics, "--metrics");
