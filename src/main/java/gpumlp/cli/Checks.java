@@ -29,6 +29,26 @@ final class Checks {
         require(cmd, f > 0f && Float.isFinite(f), message);
     }
 
+    /** An output directory must be one (or creatable) and writable, so that a run does not fail only when it logs. */
+    static void writableDirectory(CommandLine cmd, Path dir, String option) {
+        if (dir == null) {
+            return;
+        }
+        Path abs = dir.toAbsolutePath().normalize();
+        require(cmd, !Files.exists(abs) || Files.isDirectory(abs), option + " " + dir + " is a file, not a directory");
+        writableAncestor(cmd, abs, option + " " + dir);
+    }
+
+    /** The nearest existing ancestor of {@code path} (missing directories are created) must be a writable directory. */
+    private static void writableAncestor(CommandLine cmd, Path path, String what) {
+        Path dir = path;
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        require(cmd, dir != null && Files.isDirectory(dir), what + ": " + dir + " is not a directory");
+        require(cmd, Files.isWritable(dir), what + ": directory " + dir + " is not writable");
+    }
+
     /**
      * An output file must not be a directory, and its directory must exist (or be creatable) and be
      * writable, so that a long run does not fail only when it saves its result.
@@ -39,13 +59,9 @@ final class Checks {
         }
         Path abs = file.toAbsolutePath().normalize();
         require(cmd, !Files.isDirectory(abs), option + " " + file + " is a directory: give a file name, e.g. "
-                + abs.resolve(option.equals("--plot") ? "curves.png" : option.equals("--metrics") ? "metrics.jsonl" : "model.npz"));
-        Path dir = abs.getParent();
-        while (dir != null && !Files.exists(dir)) {
-            dir = dir.getParent(); // the nearest existing ancestor: missing directories are created
-        }
-        require(cmd, dir != null && Files.isDirectory(dir), option + " " + file + ": " + dir + " is not a directory");
-        require(cmd, Files.isWritable(dir), option + " " + file + ": directory " + dir + " is not writable");
+                + abs.resolve(option.equals("--plot") ? "curves.png" : option.equals("--metrics") ? "metrics.jsonl"
+                        : option.equals("--onnx") ? "model.onnx" : "model.npz"));
+        writableAncestor(cmd, abs.getParent(), option + " " + file);
         require(cmd, !Files.exists(abs) || Files.isWritable(abs), option + " " + file + " exists and is not writable");
     }
 }

@@ -107,6 +107,12 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     @Option(names = "--plot", paramLabel = "FILE", description = "Draw the learning curves into a PNG file (updated every epoch).")
     Path plot;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "Write TensorBoard event files into DIR: per epoch the loss, accuracy and learning rate, every "
+                    + gpumlp.tensorboard.TrainingBoard.RUNNING_LOSS_EVERY_STEPS + " steps the running training loss, and "
+                    + "the settings. With --sweep, combination N writes into DIR/run-NNNN.")
+    Path tensorboard;
+
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
             description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only on a terminal). Default: ${DEFAULT-VALUE}.")
     ProgressMode progress;
@@ -222,8 +228,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                         log.note("checkpoint " + state.position() + ": " + file);
                     }, signals::requested);
             Trainer.Result r;
-            try {
-                r = new Trainer(backend).run(start, train, test, settings, new Listener(log, settings), checkpointing);
+            try (Listener listener = new Listener(log, settings, board(settingsMap, backend.description(), train, log))) {
+                r = new Trainer(backend).run(start, train, test, settings, listener, checkpointing);
             } catch (gpumlp.train.TrainingDivergedException e) {
                 if (store == null || store.list().isEmpty()) {
                     throw e;
@@ -250,6 +256,19 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     Map.of("test_accuracy", r.test().accuracy(), "test_loss", r.test().meanLoss(), "model", output.toString()));
         }
         return Cli.OK;
+    }
+
+    /** The TensorBoard log of this run, or null without --tensorboard. */
+    private gpumlp.tensorboard.TrainingBoard board(Map<String, Object> settingsMap, String device, Dataset train, Log log) {
+        if (tensorboard == null) {
+            return null;
+        }
+        Map<String, Object> shown = new java.util.LinkedHashMap<>(settingsMap);
+        shown.put("device", device);
+        shown.put("data", train.name());
+        gpumlp.tensorboard.TrainingBoard b = gpumlp.tensorboard.TrainingBoard.open(tensorboard, shown, log::warn);
+        log.note("TensorBoard events: " + b.file());
+        return b;
     }
 
     /**
@@ -333,6 +352,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
         Checks.writableFile(cmd, onnx, "--onnx");
+        Checks.writableDirectory(cmd, tensorboard, "--tensorboard");
         Checks.require(cmd, checkpointDir == null || !java.nio.file.Files.exists(checkpointDir)
                 || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
         Checks.writableFile(cmd, metrics, "--metrics");
@@ -354,8 +374,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     }
 
     /** Prints the progress bar and the per-epoch line, and writes metrics and the plot. */
-    private final class Listener implements Trainer.Listener {
+    private final class Listener implements Trainer.Listener, AutoCloseable {
         private final Log log;
+        private final gpumlp.tensorboard.TrainingBoard board;
+        private final int batchSize;
         private final MetricsWriter metricsWriter;
         private final List<EpochPoint> points = new ArrayList<>();
         private final String title;
@@ -363,8 +385,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         private boolean plotWarned;
         private boolean first = true;
 
-        Listener(Log log, TrainSettings s) {
+        Listener(Log log, TrainSettings s, gpumlp.tensorboard.TrainingBoard board) {
             this.log = log;
+            this.board = board;
+            this.batchSize = s.batchSize();
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
             this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s", title(s),
                     s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()));
@@ -376,7 +400,15 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     && (progress == ProgressMode.always || (progress == ProgressMode.auto && System.console() != null));
             bar = show ? new ProgressBar(spec.commandLine().getErr(), String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs),
                     samples) : null;
-            return bar == null ? EpochProgress.NONE : bar;
+            EpochProgress shown = bar == null ? EpochProgress.NONE : bar;
+            return board == null ? shown : EpochProgress.both(shown, board.progress(epoch, batchSize, samples));
+        }
+
+        @Override
+        public void close() {
+            if (board != null) {
+                board.close();
+            }
         }
 
         @Override
@@ -402,6 +434,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 metricsWriter.write(r);
             }
             points.add(r.point());
+            if (board != null) {
+                board.epoch(r);
+            }
             if (plot != null) {
                 plot();
             }
