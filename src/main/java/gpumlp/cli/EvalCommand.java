@@ -68,6 +68,10 @@ public final class EvalCommand implements Callable<Integer> {
                     + loaded.metadata().inputRows() + "x" + loaded.metadata().inputCols() + ") but " + set.name()
                     + " has " + set.rows() + "x" + set.cols() + " images");
         }
+        DataMatch.note(model.path, loaded.metadata(), set, data.dir).ifPresent(note -> {
+            cmd.getErr().println("gpu-mlp: " + note);
+            cmd.getErr().flush();
+        });
         Evaluation ev;
         try (Backend backend = device.open(cmd.getErr())) {
             backend.uploadWeights(loaded.network());
