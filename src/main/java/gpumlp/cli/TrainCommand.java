@@ -216,11 +216,11 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         }
 
         try (Backend backend = device.open(log::note, false)) {
-            log.result(String.format(Locale.ROOT, "training %s on %s (%,d samples), testing on %s (%,d samples)",
-                    initial.shape(), train.name(), train.count(), test.name(), test.count()), "start",
+            log.result(String.format(Locale.ROOT, "training %s on %s, testing on %s", initial.shape(), train.describe(),
+                    test.describe()), "start",
                     Map.of("network", initial.shape(), "train_samples", train.count(), "test_samples", test.count()));
-            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, device %s",
-                    batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
+            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epoch%s, seed %d, device %s",
+                    batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, epochs == 1 ? "" : "s", seed,
                     backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
@@ -265,7 +265,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         }
         Map<String, Object> shown = new java.util.LinkedHashMap<>(settingsMap);
         shown.put("device", device);
-        shown.put("data", train.name());
+        shown.put("data", train.describe());
         gpumlp.tensorboard.TrainingBoard b = gpumlp.tensorboard.TrainingBoard.open(tensorboard, shown, log::warn);
         log.note("TensorBoard events: " + b.file());
         return b;

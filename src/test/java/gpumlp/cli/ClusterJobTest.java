@@ -235,8 +235,9 @@ class ClusterJobTest {
                 "GPU_MLP_LIMIT", "200", "GPU_MLP_EPOCHS", "3", "GPU_MLP_OUTPUT", dir.resolve("env.npz").toString()));
         CliTest.Run r = CliTest.run(env, "train", "--epochs", "1");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("training 784-16-10 on mnist-subset train (first 200)"), r.out());
-        assertTrue(r.out().contains("1 epochs") && !r.out().contains("epoch   2"), r.out());
+        assertTrue(r.out().contains("training 784-16-10 on the first 200 samples of mnist-subset train, testing on "
+                + "mnist-subset test (1,000 samples)"), r.out());
+        assertTrue(r.out().contains(", 1 epoch, ") && !r.out().contains("epoch   2"), r.out());
         assertTrue(Files.exists(dir.resolve("env.npz")));
         CliTest.Run bad = CliTest.run(Map.of("GPU_MLP_EPOCHS", "many"), "train", "--data", SUBSET);
         assertEquals(2, bad.code());
