@@ -119,7 +119,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
             description = "Write checkpoints (weights, momentum, position, settings) into DIR, and on SIGTERM or SIGINT "
-                    + "stop after the current step, write one and exit with code 75.")
+                    + "stop after the current step, write one and exit with code 75. A checkpoint is named by its position: "
+                    + "checkpoint-eEEEE-sSSSSSSSS.npz after EEEE finished epochs and SSSSSSSS samples into the next.")
     Path checkpointDir;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1",
@@ -228,7 +229,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                         log.note("checkpoint " + state.position() + ": " + file);
                     }, signals::requested);
             Trainer.Result r;
-            try (Listener listener = new Listener(log, settings, board(settingsMap, backend.description(), train, log))) {
+            try (Listener listener = new Listener(log, settings, train.name(), board(settingsMap, backend.description(), train, log))) {
                 r = new Trainer(backend).run(start, train, test, settings, listener, checkpointing);
             } catch (gpumlp.train.TrainingDivergedException e) {
                 if (store == null || store.list().isEmpty()) {
@@ -365,12 +366,14 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
-    private static String title(TrainSettings s) {
-        StringBuilder sb = new StringBuilder("hidden ");
+    /** The plot's title: the data set, then the settings that shape the curves. */
+    static String plotTitle(String data, TrainSettings s) {
+        StringBuilder sb = new StringBuilder(data).append(": hidden ");
         for (int i = 0; i < s.hidden().length; i++) {
             sb.append(i == 0 ? "" : ",").append(s.hidden()[i]);
         }
-        return sb.toString();
+        return String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s", sb, s.batchSize(), num(s.learningRate()),
+                s.schedule().describe(), num(s.momentum()));
     }
 
     /** Prints the progress bar and the per-epoch line, and writes metrics and the plot. */
@@ -385,13 +388,12 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         private boolean plotWarned;
         private boolean first = true;
 
-        Listener(Log log, TrainSettings s, gpumlp.tensorboard.TrainingBoard board) {
+        Listener(Log log, TrainSettings s, String data, gpumlp.tensorboard.TrainingBoard board) {
             this.log = log;
             this.board = board;
             this.batchSize = s.batchSize();
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
-            this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s", title(s),
-                    s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()));
+            this.title = plotTitle(data, s);
         }
 
         @Override
