@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     Path tensorboard;
 
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-            description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only on a terminal). Default: ${DEFAULT-VALUE}.")
+            description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only when standard error, where it is drawn, is a terminal). Default: ${DEFAULT-VALUE}.")
     ProgressMode progress;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -387,6 +387,15 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         private ProgressBar bar;
         private boolean plotWarned;
         private boolean first = true;
+        private Boolean terminal; // asked once, at the first epoch
+
+        /** The bar writes to standard error, so that is the stream that must be a terminal. */
+        private boolean stderrIsTerminal() {
+            if (terminal == null) {
+                terminal = gpumlp.util.Terminal.stderrIsTerminal();
+            }
+            return terminal;
+        }
 
         Listener(Log log, TrainSettings s, String data, gpumlp.tensorboard.TrainingBoard board) {
             this.log = log;
@@ -399,7 +408,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         @Override
         public EpochProgress epochStarted(int epoch, int epochs, double lr, long samples) {
             boolean show = !log.json()
-                    && (progress == ProgressMode.always || (progress == ProgressMode.auto && System.console() != null));
+                    && (progress == ProgressMode.always || (progress == ProgressMode.auto && stderrIsTerminal()));
             bar = show ? new ProgressBar(spec.commandLine().getErr(), String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs),
                     samples) : null;
             EpochProgress shown = bar == null ? EpochProgress.NONE : bar;
