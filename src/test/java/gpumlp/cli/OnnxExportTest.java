@@ -94,6 +94,16 @@ class OnnxExportTest {
     }
 
     @Test
+    void aSweepLeavesTheExportToTheCombinationChosen() throws Exception {
+        Path sweep = Files.writeString(dir.resolve("sweep.yaml"), "parameters:\n  lr: [0.05, 0.1]\n");
+        CliTest.Run r = CliTest.run("train", "--sweep", sweep.toString(), "--sweep-index", "0", "--sweep-dir",
+                dir.resolve("runs").toString(), "--onnx", dir.resolve("m.onnx").toString(), "--data", CliTest.SUBSET);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("gpu-mlp: --onnx cannot be combined with --sweep: export the combination you choose "
+                + "with gpu-mlp export --model"), r.err());
+    }
+
+    @Test
     void exportRefusesToReplaceTheModelAndReportsAMissingOne() throws Exception {
         Path model = dir.resolve("model.npz");
         CliTest.Run self = CliTest.run("export", "--model", model.toString(), "-o", model.toString());
