@@ -2,7 +2,6 @@
 package gpumlp.cli;
 
 import gpumlp.backend.Backend;
-import gpumlp.backend.Devices;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;

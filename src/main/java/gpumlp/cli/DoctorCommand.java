@@ -1,7 +1,6 @@
 // `gpu-mlp doctor`: reports the CUDA driver, libraries and devices, and proves the GPU path by running it.
 package gpumlp.cli;
 
-import gpumlp.backend.Devices;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.gpu.CudaContext;
 import gpumlp.gpu.GpuBackend;

@@ -10,6 +10,7 @@ import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
 import gpumlp.model.LoadedModel;
 import gpumlp.model.ModelFile;
+import gpumlp.train.ValidationSplit;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Evaluates a trained model on the test (or training) set: loss, accuracy, per-class accuracy, confusion matrix.",
+        description = "Evaluates a trained model on the test set (or its validation images, or the training set): loss, "
+                + "accuracy, per-class accuracy, confusion matrix.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE})
 public final class EvalCommand implements Callable<Integer> {
@@ -38,7 +40,8 @@ public final class EvalCommand implements Callable<Integer> {
     DataOptions data;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
-            description = "Which part of the data set: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+            description = "Which part of the data set: ${COMPLETION-CANDIDATES} (validation: the images the model was "
+                    + "validated on, from its --validation and --limit; train: the whole training file). Default: ${DEFAULT-VALUE}.")
     Split split;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate the first N samples only; 0 = all.")
@@ -51,7 +54,7 @@ public final class EvalCommand implements Callable<Integer> {
     boolean json;
 
     /** The part of the data directory to evaluate. */
-    enum Split { test, train }
+    enum Split { test, validation, train }
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +62,11 @@ public final class EvalCommand implements Callable<Integer> {
         Checks.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
         device.validate(cmd);
         LoadedModel loaded = ModelFile.load(model.path);
-        Dataset set = split == Split.test ? DataDirectory.test(data.dir) : DataDirectory.train(data.dir);
+        Dataset set = switch (split) {
+            case test -> DataDirectory.test(data.dir);
+            case validation -> validationImages(loaded);
+            case train -> DataDirectory.train(data.dir);
+        };
         if (limit > 0) {
             set = set.limit(limit);
         }
@@ -85,6 +92,29 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return Cli.OK;
+    }
+
+    /** The validation images of the run that trained the model, from the --validation and --limit it recorded. */
+    private Dataset validationImages(LoadedModel loaded) {
+        Map<String, Object> training = loaded.metadata().training();
+        ValidationSplit v;
+        try {
+            v = ValidationSplit.parse(String.valueOf(training.get("validation")));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("model " + model.path + " records no validation split (it was saved by an older gpu-mlp): "
+                    + "use --split test");
+        }
+        if (v.none()) {
+            throw new UserError("model " + model.path + " was trained with --validation 0, so it has no validation images: "
+                    + "use --split test");
+        }
+        int trainLimit = training.get("limit") instanceof Number n ? n.intValue() : 0;
+        try {
+            return v.split(DataDirectory.train(data.dir), trainLimit).validation();
+        } catch (IllegalArgumentException e) {
+            throw new UserError("model " + model.path + ": its validation split does not fit the training set in " + data.dir
+                    + ": " + e.getMessage());
+        }
     }
 
     private Map<String, Object> toMap(Dataset set, Evaluation ev) {

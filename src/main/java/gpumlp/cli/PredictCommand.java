@@ -9,7 +9,7 @@ import gpumlp.data.Dataset;
 import gpumlp.image.DigitImage;
 import gpumlp.model.LoadedModel;
 import gpumlp.model.ModelFile;
-import gpumlp.cpu.CpuOps;
+import gpumlp.util.Vectors;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Predicts the digit in image files (PNG, JPEG, BMP, GIF or PGM, any size, prepared like MNIST) "
@@ -109,7 +109,7 @@ public final class PredictCommand implements Callable<Integer> {
         for (int k = 0; k < inputs.size(); k++) {
             Input in = inputs.get(k);
             float[] p = java.util.Arrays.copyOfRange(probs, k * classes, (k + 1) * classes);
-            int digit = CpuOps.argmax(p, classes);
+            int digit = Vectors.argmax(p, classes);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("source", in.source());

@@ -1,4 +1,4 @@
-// `gpu-mlp report DIR`: one table of every run's result under DIR (a sweep's output), best first; also CSV or JSON.
+// `gpu-mlp report DIR`: one table of every run's result under DIR (a sweep's output), best validation accuracy first; also CSV or JSON.
 package gpumlp.cli;
 
 import gpumlp.train.SweepReport;
@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Collects the result.json of every run below DIR (what train --sweep writes into each run's "
-                + "directory, or train --result) into one table, best test accuracy first, and names the sweep "
-                + "combinations that have no result yet.",
+                + "directory, or train --result) into one table, ranked by validation accuracy (the test figures are shown, "
+                + "never used to rank), and names the sweep combinations that have no result yet.",
                 "Example: gpu-mlp report runs/sweep --format csv > sweep.csv"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK, "1:DIR is not a readable directory", ExitCodes.USAGE})
@@ -39,7 +39,11 @@ public final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         switch (format) {
-            case table -> out.print(report.rows().isEmpty() ? "no results below " + dir + "\n" : report.table());
+            case table -> {
+                out.print(report.rows().isEmpty() ? "no results below " + dir + "\n" : report.table());
+                report.best().ifPresent(b -> out.printf(java.util.Locale.ROOT, "best by validation accuracy: %s "
+                        + "(validation %.2f%%, test %.2f%%)%n", b.run(), 100 * b.validationAccuracy(), 100 * b.testAccuracy()));
+            }
             case csv -> out.print(report.csv());
             case json -> out.print(report.json());
             default -> throw new IllegalStateException(format.toString());

@@ -4,12 +4,14 @@ package gpumlp.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gpumlp.train.EpochRecord;
+import gpumlp.train.HeldOut;
 import gpumlp.train.TrainSettings;
 import gpumlp.train.Trainer;
 import gpumlp.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 final class RunResult {
@@ -17,15 +19,35 @@ final class RunResult {
 
     private RunResult() {}
 
-    /** Writes the result atomically: final test figures, epochs, training seconds, device, settings, files. */
-    static void write(Path file, Trainer.Result r, TrainSettings s, String device, Path model, Path metrics) {
+    /**
+     * The final figures of a run: the model's validation figures (absent with --validation 0) and its
+     * one test evaluation, which epoch it is, the best validation epoch, epochs trained, early stop.
+     */
+    static Map<String, Object> figures(Trainer.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        EpochRecord model = r.modelRecord();
+        if (model.heldOut() == HeldOut.validation) {
+            m.put("validation_accuracy", model.heldOutAccuracy());
+            m.put("validation_loss", model.heldOutLoss());
+        }
+        m.put("test_accuracy", r.test().accuracy());
+        m.put("test_loss", r.test().meanLoss());
+        m.put("model_epoch", r.modelEpoch());
+        if (r.bestEpoch() > 0) {
+            m.put("best_epoch", r.bestEpoch());
+        }
+        m.put("epochs", r.epochs().size());
+        m.put("network", r.network().shape());
+        m.put("stopped_early", r.stoppedEarly());
+        m.put("train_seconds", r.epochs().stream().mapToDouble(EpochRecord::seconds).sum());
+        return m;
+    }
+
+    /** Writes the result atomically: the run's {@link #figures}, network, device, settings, files. */
+    static void write(Path file, Map<String, Object> figures, TrainSettings s, String device, Path model, Path metrics) {
         ObjectNode j = JSON.createObjectNode();
         j.put("status", "done");
-        j.put("test_accuracy", r.test().accuracy());
-        j.put("test_loss", r.test().meanLoss());
-        j.put("epochs", r.epochs().size());
-        j.put("train_seconds", r.epochs().stream().mapToDouble(EpochRecord::seconds).sum());
-        j.put("network", r.network().shape());
+        j.setAll((ObjectNode) JSON.valueToTree(figures));
         j.put("device", device);
         j.set("settings", JSON.valueToTree(s.toMap()));
         j.put("model", model.toString());

@@ -17,9 +17,11 @@ import gpumlp.train.LearningCurvePlot;
 import gpumlp.train.MetricsWriter;
 import gpumlp.train.ProgressBar;
 import gpumlp.train.Schedule;
+import gpumlp.train.Selection;
 import gpumlp.train.TrainSettings;
 import gpumlp.train.TrainState;
 import gpumlp.train.Trainer;
+import gpumlp.train.ValidationSplit;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +54,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
 
     @Mixin
     DeviceOptions device;
+
+    @Mixin
+    ValidationOptions choice;
 
     @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "800",
             description = "Hidden layer sizes, comma separated: 800 gives 784-800-10, 512,256 gives 784-512-256-10. "
@@ -90,7 +95,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     long seed;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-            description = "Train on the first N training samples only (quick runs); 0 = all.")
+            description = "Use the first N training samples only (quick runs; the validation split comes out of them); 0 = all.")
     int limit;
 
     @Option(names = {"--output", "-o"}, paramLabel = "FILE", defaultValue = "model.npz",
@@ -137,8 +142,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     boolean resume;
 
     @Option(names = "--result", paramLabel = "FILE",
-            description = "At the end, write the test accuracy and loss, epochs, time, device and settings to FILE as JSON "
-                    + "(what 'gpu-mlp report' collects).")
+            description = "At the end, write the model's validation and test accuracy and loss, its epoch, epochs, time, "
+                    + "device and settings to FILE as JSON (what 'gpu-mlp report' collects).")
     Path result;
 
     @Option(names = "--sweep", paramLabel = "FILE",
@@ -185,18 +190,24 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     }
 
     private int train(TrainSettings settings, Log log, StopSignals signals) {
-        Dataset train = DataDirectory.train(data.dir);
-        Dataset test = DataDirectory.test(data.dir);
-        if (train.features() != test.features()) {
-            throw new gpumlp.UserError("training images are " + train.rows() + "x" + train.cols()
+        Dataset all = DataDirectory.train(data.dir);
+        Dataset test = DataDirectory.test(data.dir); // read now to fail early; scored only after training
+        if (all.features() != test.features()) {
+            throw new gpumlp.UserError("training images are " + all.rows() + "x" + all.cols()
                     + " but test images are " + test.rows() + "x" + test.cols() + " in " + data.dir);
         }
-        if (limit > train.count()) {
+        if (limit > all.count()) {
             log.note(String.format(Locale.ROOT, "note: --limit %,d is more than the %,d training samples: using all of them",
-                    limit, train.count()));
-        } else if (limit > 0) {
-            train = train.limit(limit);
+                    limit, all.count()));
         }
+        ValidationSplit.Parts parts;
+        try {
+            parts = settings.validation().split(all, limit);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Dataset train = parts.train();
+        Dataset validation = parts.validation();
         int[] sizes = settings.layerSizes(train.features(), Dataset.MAX_CLASSES);
         Map<String, String> checksums = checksums(train, test);
         Map<String, Object> settingsMap = settings.toMap(); // in every checkpoint, the model and the settings line
@@ -217,9 +228,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         }
 
         try (Backend backend = device.open(log::note, false)) {
-            log.result(String.format(Locale.ROOT, "training %s on %s, testing on %s", initial.shape(), train.describe(),
-                    test.describe()), "start",
-                    Map.of("network", initial.shape(), "train_samples", train.count(), "test_samples", test.count()));
+            log.result(startLine(initial, train, validation, test), "start", Map.of("network", initial.shape(),
+                    "train_samples", train.count(), "validation_samples", validation == null ? 0 : validation.count(),
+                    "test_samples", test.count()));
             log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epoch%s, seed %d, device %s",
                     batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, epochs == 1 ? "" : "s", seed,
                     backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
@@ -230,7 +241,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     }, signals::requested);
             Trainer.Result r;
             try (Listener listener = new Listener(log, settings, train.name(), board(settingsMap, backend.description(), train, log))) {
-                r = new Trainer(backend).run(start, train, test, settings, listener, checkpointing);
+                r = new Trainer(backend).run(start, train, validation, test, settings, listener, checkpointing);
             } catch (gpumlp.train.TrainingDivergedException e) {
                 if (store == null || store.list().isEmpty()) {
                     throw e;
@@ -244,17 +255,19 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                                 "samples_into_epoch", r.stopped().samplesIntoEpoch()));
                 return Cli.STOPPED;
             }
-            ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), settingsMap, checksums, null);
+            Map<String, Object> training = new java.util.LinkedHashMap<>(settingsMap);
+            training.put("model_epoch", r.modelEpoch());
+            ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), training, checksums, null);
             ModelFile.save(output, r.network(), meta);
             if (onnx != null) {
                 gpumlp.export.OnnxModel.write(onnx, r.network(), meta);
             }
+            Map<String, Object> figures = RunResult.figures(r);
             if (result != null) {
-                RunResult.write(result, r, settings, backend.description(), output, metrics);
+                RunResult.write(result, figures, settings, backend.description(), output, metrics);
             }
-            log.result(String.format(Locale.ROOT, "test accuracy %.2f%% (loss %.4f); model saved to %s",
-                    100 * r.test().accuracy(), r.test().meanLoss(), output), "done",
-                    Map.of("test_accuracy", r.test().accuracy(), "test_loss", r.test().meanLoss(), "model", output.toString()));
+            figures.put("model", output.toString());
+            log.result(doneLine(r, settings) + "; model saved to " + output, "done", figures);
         }
         return Cli.OK;
     }
@@ -270,6 +283,33 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         gpumlp.tensorboard.TrainingBoard b = gpumlp.tensorboard.TrainingBoard.open(tensorboard, shown, log::warn);
         log.note("TensorBoard events: " + b.file());
         return b;
+    }
+
+    /** What trains, what validates and when the test set is scored. */
+    private static String startLine(Network initial, Dataset train, Dataset validation, Dataset test) {
+        return validation == null
+                ? String.format(Locale.ROOT, "training %s on %s; no validation split (--validation 0): every "
+                        + "epoch is scored on the test set, %s", initial.shape(), train.describe(), test.describe())
+                : String.format(Locale.ROOT, "training %s on %s, validating on %s; the test set, %s, is "
+                        + "scored once, after training", initial.shape(), train.name(), validation.name(), test.describe());
+    }
+
+    /** Which epoch the model is, why, and its test figures. */
+    private static String doneLine(Trainer.Result r, TrainSettings s) {
+        EpochRecord m = r.modelRecord();
+        String which;
+        if (r.bestEpoch() == 0) {
+            which = String.format(Locale.ROOT, "model from epoch %d, the last", r.modelEpoch());
+        } else if (r.modelEpoch() == r.bestEpoch()) {
+            which = String.format(Locale.ROOT, "model from epoch %d, the best by validation %s (accuracy %.2f%%, loss %.4f)",
+                    r.modelEpoch(), s.selection().metric(), 100 * m.heldOutAccuracy(), m.heldOutLoss());
+        } else {
+            which = String.format(Locale.ROOT, "model from epoch %d, the last (validation accuracy %.2f%%, loss %.4f; the best "
+                    + "by validation %s was epoch %d)", r.modelEpoch(), 100 * m.heldOutAccuracy(), m.heldOutLoss(),
+                    s.selection().metric(), r.bestEpoch());
+        }
+        return String.format(Locale.ROOT, "%s; test accuracy %.2f%% (loss %.4f)", which, 100 * r.test().accuracy(),
+                r.test().meanLoss());
     }
 
     /**
@@ -358,7 +398,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
-        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit);
+        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
+                choice.selection(cmd));
     }
 
     /** A number as a person writes it: 0.2, 0, 1e-05 -> 0.00001. */
@@ -386,8 +427,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         private final String title;
         private ProgressBar bar;
         private boolean plotWarned;
-        private boolean first = true;
         private Boolean terminal; // asked once, at the first epoch
+        private final Selection.Metric select;
+        private String heldOut;
 
         /** The bar writes to standard error, so that is the stream that must be a terminal. */
         private boolean stderrIsTerminal() {
@@ -401,6 +443,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             this.log = log;
             this.board = board;
             this.batchSize = s.batchSize();
+            this.select = s.selection().metric();
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
             this.title = plotTitle(data, s);
         }
@@ -429,6 +472,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     metricsWriter.write(r);
                 }
                 points.add(r.point());
+                heldOut = r.heldOut().key();
             }
         }
 
@@ -438,9 +482,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 bar.clear();
             }
             log.result(String.format(Locale.ROOT,
-                    "epoch %3d  lr %.4g  train loss %.4f acc %6.2f%%  test loss %.4f acc %6.2f%%  %.2f s  %,.0f samples/s",
-                    r.epoch(), r.learningRate(), r.trainLoss(), 100 * r.trainAccuracy(), r.testLoss(),
-                    100 * r.testAccuracy(), r.seconds(), r.samplesPerSecond()), "epoch", MetricsWriter.toMap(r));
+                    "epoch %3d  lr %.4g  train loss %.4f acc %6.2f%%  %s loss %.4f acc %6.2f%%  %.2f s  %,.0f samples/s",
+                    r.epoch(), r.learningRate(), r.trainLoss(), 100 * r.trainAccuracy(), r.heldOut().label(), r.heldOutLoss(),
+                    100 * r.heldOutAccuracy(), r.seconds(), r.samplesPerSecond()), "epoch", MetricsWriter.toMap(r));
             if (metricsWriter != null) {
                 metricsWriter.write(r);
             }
@@ -448,16 +492,24 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             if (board != null) {
                 board.epoch(r);
             }
+            heldOut = r.heldOut().key();
             if (plot != null) {
                 plot();
             }
+        }
+
+        @Override
+        public void stoppedEarly(int epoch, int bestEpoch) {
+            log.result(String.format(Locale.ROOT, "stopping early after epoch %d: the validation %s has not improved for %d "
+                    + "epochs, since epoch %d", epoch, select, epoch - bestEpoch, bestEpoch), "early_stop",
+                    Map.of("epoch", epoch, "best_epoch", bestEpoch));
         }
 
         /** A plot that cannot be drawn or written is worth a warning, not the training run. */
         private void plot() {
             java.util.Optional<String> warning;
             try {
-                warning = LearningCurvePlot.write(plot, title, points);
+                warning = LearningCurvePlot.write(plot, title, heldOut, points);
             } catch (gpumlp.UserError e) {
                 warning = java.util.Optional.of(e.getMessage() + "; training goes on");
             }

@@ -8,6 +8,7 @@ import gpumlp.backend.Evaluation;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.Dataset;
 import gpumlp.model.Network;
+import gpumlp.util.Vectors;
 
 /**
  * Trains on host arrays with {@link CpuOps}. A step is: gather the batch, forward through every
@@ -140,7 +141,7 @@ public final class CpuBackend implements Backend {
             CpuOps.gatherBatch(data.images(), sizes[0], null, start, rows, acts[0]);
             forward(rows);
             for (int r = 0; r < rows; r++) {
-                predicted[start + r] = CpuOps.argmax(logits[r], outputs());
+                predicted[start + r] = Vectors.argmax(logits[r], outputs());
             }
             lossSum += CpuOps.softmaxXent(logits, rows, outputs(), data.labels(), null, start).loss();
         }

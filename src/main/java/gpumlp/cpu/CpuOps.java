@@ -1,6 +1,7 @@
 // The float32 operations of one training step on the CPU, named for the CUDA kernels and cuBLAS calls that will mirror them.
 package gpumlp.cpu;
 
+import gpumlp.util.Vectors;
 import java.util.Arrays;
 
 /**
@@ -90,7 +91,7 @@ public final class CpuOps {
         for (int r = 0; r < rows; r++) {
             float[] zr = z[r];
             int y = labels[order == null ? start + r : order[start + r]];
-            int argmax = argmax(zr, classes);
+            int argmax = Vectors.argmax(zr, classes);
             float max = zr[argmax];
             float zy = zr[y];
             float sum = expShifted(zr, classes, max);
@@ -109,7 +110,7 @@ public final class CpuOps {
     public static void softmax(float[][] z, int rows, int classes) {
         for (int r = 0; r < rows; r++) {
             float[] zr = z[r];
-            float sum = expShifted(zr, classes, zr[argmax(zr, classes)]);
+            float sum = expShifted(zr, classes, zr[Vectors.argmax(zr, classes)]);
             for (int j = 0; j < classes; j++) {
                 zr[j] = zr[j] / sum;
             }
@@ -125,17 +126,6 @@ public final class CpuOps {
             sum += e;
         }
         return sum;
-    }
-
-    /** Index of the largest of z[0 .. n), the first one on ties. */
-    public static int argmax(float[] z, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (z[j] > z[best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     /**

@@ -110,6 +110,18 @@ public final class Dataset {
                 String.format(java.util.Locale.ROOT, "the first %,d samples of %s", n, name));
     }
 
+    /**
+     * Samples from..to-1, named "NAME (images FROM+1 to TO)" (1-based, as a person counts). Checksums
+     * still describe the source files.
+     */
+    public Dataset slice(int from, int to) {
+        Objects.checkFromToIndex(from, to, count);
+        byte[] img = java.util.Arrays.copyOfRange(images, from * features(), to * features());
+        byte[] lab = java.util.Arrays.copyOfRange(labels, from, to);
+        return new Dataset(String.format(java.util.Locale.ROOT, "%s (images %,d to %,d)", name, from + 1, to), img, lab,
+                to - from, rows, cols, checksums);
+    }
+
     @Override
     public String toString() {
         return name + ": " + count + " samples of " + rows + "x" + cols;

@@ -3,6 +3,7 @@ package gpumlp.tensorboard;
 
 import gpumlp.backend.EpochProgress;
 import gpumlp.train.EpochRecord;
+import gpumlp.train.HeldOut;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,8 +13,8 @@ import java.util.function.Consumer;
  * Tags, grouped by what they measure:
  * <ul>
  *   <li>per epoch (step = epoch number, from 1): {@code train/loss}, {@code train/accuracy},
- *       {@code train/learning_rate}, {@code test/loss}, {@code test/accuracy}; validation figures
- *       go to {@code val/loss} and {@code val/accuracy};</li>
+ *       {@code train/learning_rate}, and {@code val/loss}, {@code val/accuracy} from the validation
+ *       split, or {@code test/loss}, {@code test/accuracy} with --validation 0 (the test set scores the epochs);</li>
  *   <li>every {@value #RUNNING_LOSS_EVERY_STEPS} SGD steps (step = SGD steps since the start):
  *       {@code steps/train_loss}, the mean loss of the samples trained since the previous point;</li>
  *   <li>once: {@code settings}, a Markdown table in the Text tab.</li>
@@ -53,9 +54,17 @@ public final class TrainingBoard implements AutoCloseable {
             file.scalar("train/accuracy", r.epoch(), r.trainAccuracy(), "fraction right over the epoch, each sample "
                     + "measured just before its own update");
             file.scalar("train/learning_rate", r.epoch(), r.learningRate(), "the learning rate of the epoch");
-            file.scalar("test/loss", r.epoch(), r.testLoss(), "mean cross-entropy on the test set after the epoch");
-            file.scalar("test/accuracy", r.epoch(), r.testAccuracy(), "fraction of the test set right after the epoch");
+            String set = r.heldOut() == HeldOut.validation ? "the validation split" : "the test set (--validation 0)";
+            file.scalar(prefix(r.heldOut()) + "/loss", r.epoch(), r.heldOutLoss(), "mean cross-entropy on " + set
+                    + " after the epoch");
+            file.scalar(prefix(r.heldOut()) + "/accuracy", r.epoch(), r.heldOutAccuracy(), "fraction of " + set
+                    + " right after the epoch");
         });
+    }
+
+    /** The tag group of the images that scored the epoch: val, or test with --validation 0. */
+    static String prefix(HeldOut heldOut) {
+        return heldOut == HeldOut.validation ? "val" : "test";
     }
 
     /**

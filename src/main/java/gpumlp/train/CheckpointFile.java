@@ -1,4 +1,4 @@
-// One checkpoint on disk: a zip of W{l}.npy and V{l}.npy (momentum) with checkpoint.json, written atomically.
+// One checkpoint on disk: a zip of W{l}.npy, V{l}.npy (momentum), B{l}.npy (best epoch) and checkpoint.json, written atomically.
 package gpumlp.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,11 +27,12 @@ import java.util.zip.ZipOutputStream;
 /**
  * The JSON holds the position (epochs done, samples into the next epoch and their running totals),
  * the layer sizes, the run's settings and data checksums (to refuse resuming another run), and the
- * finished epochs' records. Reading checks every entry (zip CRCs, array shapes, finite values); any
+ * finished epochs' records, and the early-stopping state: the best validation epoch and, when the run
+ * keeps the best epoch's model, its weights (B{l}.npy). Reading checks every entry (zip CRCs, array shapes, finite values); any
  * problem is a {@link UserError} naming the file, so a caller can skip a damaged checkpoint.
  */
 public final class CheckpointFile {
-    public static final String FORMAT = "gpu-mlp-checkpoint/1";
+    public static final String FORMAT = "gpu-mlp-checkpoint/2";
     static final String JSON_ENTRY = "checkpoint.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +56,8 @@ public final class CheckpointFile {
             sizes.add(s);
         }
         json.put("momentum", state.momentum() != null);
+        json.put("best_epoch", state.bestEpoch());
+        json.put("best_weights", state.best() != null);
         json.set("settings", JSON.valueToTree(settings));
         json.set("data", JSON.valueToTree(data));
         ArrayNode records = json.putArray("records");
@@ -71,6 +74,9 @@ public final class CheckpointFile {
                     put(zip, "W" + l + ".npy", Npy.toBytes(w.size(l - 1) + 1, w.size(l), w.weights(l)));
                     if (state.momentum() != null) {
                         put(zip, "V" + l + ".npy", Npy.toBytes(w.size(l - 1) + 1, w.size(l), state.momentum()[l - 1]));
+                    }
+                    if (state.best() != null) {
+                        put(zip, "B" + l + ".npy", Npy.toBytes(w.size(l - 1) + 1, w.size(l), state.best().weights(l)));
                     }
                 }
                 put(zip, JSON_ENTRY, JSON.writeValueAsBytes(json));
@@ -125,28 +131,36 @@ public final class CheckpointFile {
         int layers = sizes.length - 1;
         boolean momentum = json.path("momentum").asBoolean();
         float[][] w = new float[layers][];
+        boolean hasBest = json.path("best_weights").asBoolean();
         float[][] v = momentum ? new float[layers][] : null;
+        float[][] b = hasBest ? new float[layers][] : null;
         for (int l = 1; l <= layers; l++) {
             w[l - 1] = array(entries, "W" + l + ".npy", sizes[l - 1] + 1, sizes[l], file);
             if (momentum) {
                 v[l - 1] = array(entries, "V" + l + ".npy", sizes[l - 1] + 1, sizes[l], file);
             }
+            if (hasBest) {
+                b[l - 1] = array(entries, "B" + l + ".npy", sizes[l - 1] + 1, sizes[l], file);
+            }
         }
         List<EpochRecord> records = new ArrayList<>();
         for (JsonNode r : json.path("records")) {
+            HeldOut held = r.has("validation_loss") ? HeldOut.validation : HeldOut.test;
             records.add(new EpochRecord(r.path("epoch").asInt(), r.path("lr").asDouble(), r.path("train_loss").asDouble(),
-                    r.path("train_accuracy").asDouble(), r.path("test_loss").asDouble(), r.path("test_accuracy").asDouble(),
-                    r.path("seconds").asDouble(), r.path("samples").asLong()));
+                    r.path("train_accuracy").asDouble(), held, r.path(held.key() + "_loss").asDouble(),
+                    r.path(held.key() + "_accuracy").asDouble(), r.path("seconds").asDouble(), r.path("samples").asLong()));
         }
         int epochsDone = json.path("epochs_done").asInt(-1);
         int into = json.path("samples_into_epoch").asInt(-1);
-        if (epochsDone < 0 || into < 0 || records.size() != epochsDone) {
+        int bestEpoch = json.path("best_epoch").asInt(-1);
+        if (epochsDone < 0 || into < 0 || records.size() != epochsDone || bestEpoch < 0 || bestEpoch > epochsDone
+                || (hasBest && bestEpoch == 0)) {
             throw new UserError(file + ": inconsistent position (epochs_done " + epochsDone + ", samples_into_epoch "
-                    + into + ", " + records.size() + " epoch records)");
+                    + into + ", " + records.size() + " epoch records, best_epoch " + bestEpoch + ")");
         }
         TrainState state = new TrainState(epochsDone, into, json.path("partial_loss_sum").asDouble(),
                 json.path("partial_correct").asLong(), json.path("partial_seconds").asDouble(), new Network(sizes, w), v,
-                records);
+                records, bestEpoch, hasBest ? new Network(sizes, b) : null);
         @SuppressWarnings("unchecked")
         Map<String, Object> settings = JSON.convertValue(json.path("settings"), Map.class);
         @SuppressWarnings("unchecked")

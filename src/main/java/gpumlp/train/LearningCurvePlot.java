@@ -1,4 +1,4 @@
-// Writes a PNG with loss and accuracy learning curves (train and test) side by side, atomically, headless.
+// Writes a PNG with loss and accuracy learning curves (train and validation, or test) side by side, atomically, headless.
 package gpumlp.train;
 
 import gpumlp.util.AtomicFiles;
@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 
 /**
  * The learning-curve figure: a title line, then two panels, loss (left) and accuracy in percent
- * (right), each with a train and a test line. Non-finite values (NaN: not evaluated) are skipped and
+ * (right), each with a train line and a held-out line (named "validation", or "test" with --validation 0). Non-finite values (NaN: not evaluated) are skipped and
  * the line joins the neighbouring points; a single epoch shows as markers.
  *
  * <p>Rendering needs no display. If text cannot be drawn (in minimal containers font loading can
@@ -51,19 +51,20 @@ public final class LearningCurvePlot {
      * Renders the figure and writes it to {@code png}, replacing it atomically (temporary file in the
      * same directory, then a move). Missing parent directories are created.
      *
+     * @param heldOut what scored the epochs, the second line's name: "validation" or "test"
      * @param points one entry per epoch, in any order; must not be empty
      * @return a warning to show the user when the plot was drawn without text, else empty
      * @throws IllegalArgumentException when points is empty
      * @throws gpumlp.UserError when the file cannot be written
      */
-    public static Optional<String> write(Path png, String title, List<EpochPoint> points) {
-        Rendered rendered = render(title, points, () -> new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    public static Optional<String> write(Path png, String title, String heldOut, List<EpochPoint> points) {
+        Rendered rendered = render(title, heldOut, points, () -> new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         writeAtomically(png, encode(rendered.image()));
         return rendered.warning();
     }
 
     /** Draws with text from {@code font}; if that throws, draws again without text. */
-    static Rendered render(String title, List<EpochPoint> points, Supplier<Font> font) {
+    static Rendered render(String title, String heldOut, List<EpochPoint> points, Supplier<Font> font) {
         if (points == null || points.isEmpty()) {
             throw new IllegalArgumentException("no epochs to plot");
         }
@@ -71,18 +72,18 @@ public final class LearningCurvePlot {
         sorted.sort(Comparator.comparingInt(EpochPoint::epoch));
         String heading = title == null ? "" : title;
         try {
-            return new Rendered(draw(heading, sorted, font.get()), Optional.empty());
+            return new Rendered(draw(heading, heldOut, sorted, font.get()), Optional.empty());
         } catch (OutOfMemoryError | StackOverflowError e) {
             throw e;
         } catch (Throwable e) { // font subsystem failures surface as InternalError, UnsatisfiedLinkError, NPE...
             String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            return new Rendered(draw(heading, sorted, null),
+            return new Rendered(draw(heading, heldOut, sorted, null),
                     Optional.of("learning-curve plot drawn without text: fonts are unavailable (" + why + ")"));
         }
     }
 
     /** The figure; no text at all when font is null. */
-    private static BufferedImage draw(String title, List<EpochPoint> points, Font font) {
+    private static BufferedImage draw(String title, String heldOut, List<EpochPoint> points, Font font) {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -107,18 +108,18 @@ public final class LearningCurvePlot {
                 EpochPoint p = points.get(i);
                 epoch[i] = p.epoch();
                 trainLoss[i] = p.trainLoss();
-                testLoss[i] = p.testLoss();
+                testLoss[i] = p.heldOutLoss();
                 trainAcc[i] = 100 * p.trainAccuracy();
-                testAcc[i] = 100 * p.testAccuracy();
+                testAcc[i] = 100 * p.heldOutAccuracy();
             }
             int half = WIDTH / 2;
             new PlotPanel(new Rectangle(0, top, half, HEIGHT - top), "Loss", "epoch", "loss", true,
                     Double.POSITIVE_INFINITY, List.of(
                     new PlotPanel.Series("train", TRAIN, epoch, trainLoss),
-                    new PlotPanel.Series("test", TEST, epoch, testLoss))).draw(g, font);
+                    new PlotPanel.Series(heldOut, TEST, epoch, testLoss))).draw(g, font);
             new PlotPanel(new Rectangle(half, top, WIDTH - half, HEIGHT - top), "Accuracy", "epoch", "accuracy (%)", false, 100,
                     List.of(new PlotPanel.Series("train", TRAIN, epoch, trainAcc),
-                            new PlotPanel.Series("test", TEST, epoch, testAcc))).draw(g, font);
+                            new PlotPanel.Series(heldOut, TEST, epoch, testAcc))).draw(g, font);
         } finally {
             g.dispose();
         }

@@ -10,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Fields: epoch, lr, train_loss, train_accuracy, test_loss, test_accuracy, seconds, samples_per_s.
+ * Fields: epoch, lr, train_loss, train_accuracy, validation_loss, validation_accuracy, seconds, samples_per_s;
+ * with --validation 0 the epochs are scored on the test set and the fields say so: test_loss, test_accuracy.
  * The file is rewritten whole (it is small) so a reader never sees a half-written line.
  */
 public final class MetricsWriter {
@@ -28,8 +29,8 @@ public final class MetricsWriter {
         m.put("lr", r.learningRate());
         m.put("train_loss", r.trainLoss());
         m.put("train_accuracy", r.trainAccuracy());
-        m.put("test_loss", r.testLoss());
-        m.put("test_accuracy", r.testAccuracy());
+        m.put(r.heldOut().key() + "_loss", r.heldOutLoss());
+        m.put(r.heldOut().key() + "_accuracy", r.heldOutAccuracy());
         m.put("seconds", r.seconds());
         m.put("samples_per_s", r.samplesPerSecond());
         return m;

@@ -1,4 +1,4 @@
-// Collects the result.json of every run under a directory into one table, best test accuracy first.
+// Collects the result.json of every run under a directory into one table, ranked by validation accuracy (test shown, never ranked by).
 package gpumlp.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,8 +20,11 @@ import java.util.TreeSet;
 
 /**
  * A result file is what {@code train --result FILE} writes (a sweep run writes RUN_DIR/result.json):
- * the final test accuracy and loss, epochs, training seconds, device, settings and, for a sweep
- * run, the sweep's index, size and parameter values.
+ * the model's validation accuracy and loss, its one test evaluation, its epoch, epochs, training
+ * seconds, device, settings and, for a sweep run, the sweep's index, size and parameter values. Runs
+ * are ranked by validation accuracy, then validation loss; the test figures are shown but never
+ * choose. A run without validation figures (trained with --validation 0) is listed after the
+ * ranked ones, without a rank.
  */
 public final class SweepReport {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,8 +32,14 @@ public final class SweepReport {
     private static final long MAX_LISTED_SWEEP = 100_000;
 
     /** One run: where its result is, its parameter values (swept ones) and its figures. */
-    public record Row(String run, Map<String, String> parameters, double testAccuracy, double testLoss, int epochs,
-                      double seconds, String device, Long index) {}
+    public record Row(String run, Map<String, String> parameters, double validationAccuracy, double validationLoss,
+                      double testAccuracy, double testLoss, int modelEpoch, int epochs, double seconds, String device,
+                      Long index) {
+        /** Whether the run has validation figures to rank it by. */
+        public boolean ranked() {
+            return !Double.isNaN(validationAccuracy);
+        }
+    }
 
     private final List<Row> rows;
     private final List<String> parameterNames;
@@ -104,12 +113,13 @@ public final class SweepReport {
             names.addAll(params.keySet());
             Path parent = f.getParent();
             String run = dir.relativize(parent == null ? dir : parent).toString();
-            rows.add(new Row(run.isEmpty() ? ownName(dir) : run, params, j.path("test_accuracy").asDouble(Double.NaN),
-                    j.path("test_loss").asDouble(Double.NaN), j.path("epochs").asInt(), j.path("train_seconds").asDouble(),
-                    j.path("device").asText(""), index));
+            rows.add(new Row(run.isEmpty() ? ownName(dir) : run, params, number(j, "validation_accuracy"),
+                    number(j, "validation_loss"), number(j, "test_accuracy"), number(j, "test_loss"),
+                    j.path("model_epoch").asInt(j.path("epochs").asInt()), j.path("epochs").asInt(),
+                    j.path("train_seconds").asDouble(), j.path("device").asText(""), index));
         }
-        rows.sort(Comparator.comparingDouble((Row r) -> Double.isNaN(r.testAccuracy()) ? 1 : -r.testAccuracy())
-                .thenComparingDouble(Row::testLoss).thenComparing(Row::run));
+        rows.sort(Comparator.comparingDouble((Row r) -> r.ranked() ? -r.validationAccuracy() : 1)
+                .thenComparingDouble(r -> r.ranked() ? r.validationLoss() : 0).thenComparing(Row::run));
         Set<Long> missing = new TreeSet<>();
         for (long i = 0; i < Math.min(sweepSize, MAX_LISTED_SWEEP); i++) {
             if (!seen.contains(i)) {
@@ -117,6 +127,11 @@ public final class SweepReport {
             }
         }
         return new SweepReport(rows, List.copyOf(names), unreadable, missing);
+    }
+
+    /** A field's number, NaN when it is absent or not a number. */
+    private static double number(JsonNode j, String field) {
+        return j.path(field).isNumber() ? j.path(field).asDouble() : Double.NaN;
     }
 
     public List<Row> rows() {
@@ -130,6 +145,11 @@ public final class SweepReport {
 
     public List<String> unreadable() {
         return unreadable;
+    }
+
+    /** The best run by validation accuracy: the first row, when it has validation figures. */
+    public java.util.Optional<Row> best() {
+        return rows.isEmpty() || !rows.get(0).ranked() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));
     }
 
     /** The table, best first, with one column per swept parameter. */
@@ -152,7 +172,10 @@ public final class SweepReport {
         return sb.toString();
     }
 
-    /** CSV with a header line: rank, run, the parameters, test_accuracy, test_loss, epochs, train_seconds, device. */
+    /**
+     * CSV with a header line: rank, run, the parameters, validation_accuracy, validation_loss, test_accuracy,
+     * test_loss, model_epoch, epochs, train_seconds, device.
+     */
     public String csv() {
         StringBuilder sb = new StringBuilder();
         for (List<String> c : grid(true)) {
@@ -169,26 +192,34 @@ public final class SweepReport {
         List<List<String>> cells = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("rank", "run"));
         header.addAll(parameterNames);
-        header.addAll(machine ? List.of("test_accuracy", "test_loss", "epochs", "train_seconds", "device")
-                : List.of("test acc", "test loss", "epochs", "train s", "device"));
+        header.addAll(machine ? List.of("validation_accuracy", "validation_loss", "test_accuracy", "test_loss",
+                "model_epoch", "epochs", "train_seconds", "device")
+                : List.of("val acc", "val loss", "test acc", "test loss", "epoch", "epochs", "train s", "device"));
         cells.add(header);
         int rank = 1;
         for (Row r : rows) {
-            List<String> c = new ArrayList<>(List.of(Integer.toString(rank++), r.run()));
+            List<String> c = new ArrayList<>(List.of(r.ranked() ? Integer.toString(rank++) : "-", r.run()));
             for (String p : parameterNames) {
                 c.add(r.parameters().getOrDefault(p, ""));
             }
             if (machine) {
-                c.addAll(List.of(Double.toString(r.testAccuracy()), Double.toString(r.testLoss()),
-                        Integer.toString(r.epochs()), Double.toString(r.seconds()), r.device()));
+                c.addAll(List.of(r.ranked() ? Double.toString(r.validationAccuracy()) : "",
+                        r.ranked() ? Double.toString(r.validationLoss()) : "", Double.toString(r.testAccuracy()),
+                        Double.toString(r.testLoss()), Integer.toString(r.modelEpoch()), Integer.toString(r.epochs()),
+                        Double.toString(r.seconds()), r.device()));
             } else {
-                c.addAll(List.of(String.format(Locale.ROOT, "%.2f%%", 100 * r.testAccuracy()),
-                        String.format(Locale.ROOT, "%.4f", r.testLoss()), Integer.toString(r.epochs()),
-                        String.format(Locale.ROOT, "%.1f", r.seconds()), r.device()));
+                c.addAll(List.of(r.ranked() ? percent(r.validationAccuracy()) : "-",
+                        r.ranked() ? String.format(Locale.ROOT, "%.4f", r.validationLoss()) : "-", percent(r.testAccuracy()),
+                        String.format(Locale.ROOT, "%.4f", r.testLoss()), Integer.toString(r.modelEpoch()),
+                        Integer.toString(r.epochs()), String.format(Locale.ROOT, "%.1f", r.seconds()), r.device()));
             }
             cells.add(c);
         }
         return cells;
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
     }
 
     private static String csvLine(List<String> cells) {
@@ -205,14 +236,17 @@ public final class SweepReport {
         int rank = 1;
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rank", rank++);
+            m.put("rank", r.ranked() ? rank++ : null);
             m.put("run", r.run());
             if (r.index() != null) {
                 m.put("index", r.index());
             }
             m.put("parameters", r.parameters());
+            m.put("validation_accuracy", r.ranked() ? r.validationAccuracy() : null);
+            m.put("validation_loss", r.ranked() ? r.validationLoss() : null);
             m.put("test_accuracy", r.testAccuracy());
             m.put("test_loss", r.testLoss());
+            m.put("model_epoch", r.modelEpoch());
             m.put("epochs", r.epochs());
             m.put("train_seconds", r.seconds());
             m.put("device", r.device());

@@ -12,12 +12,23 @@ import java.util.Map;
  * @param momentum mu in [0, 1), 0 = plain SGD
  * @param schedule learning rate per epoch
  * @param seed seeds the initial weights and every epoch's shuffle
- * @param limit train on the first {@code limit} samples only (0 = all)
+ * @param limit use the first {@code limit} training samples only (0 = all); the validation split comes out of them
+ * @param validation how many of those images are held out to score each epoch (their last ones)
+ * @param selection which epoch's model is kept, and when to stop early
  */
 public record TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
-                            Schedule schedule, long seed, int limit) {
+                            Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection) {
     public TrainSettings {
         hidden = hidden.clone();
+        if (validation.none() && (selection.keepsBest() || selection.patience() > 0)) {
+            throw new IllegalArgumentException("choosing an epoch needs a validation split: the test set may not choose");
+        }
+    }
+
+    /** Settings without a validation split: every epoch scored on the test set, the last epoch's model kept. */
+    public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum, Schedule schedule,
+                         long seed, int limit) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, ValidationSplit.NONE, Selection.LAST);
     }
 
     @Override
@@ -45,6 +56,10 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
         m.put("schedule", schedule.describe());
         m.put("seed", seed);
         m.put("limit", limit);
+        m.put("validation", validation.text());
+        m.put("select", selection.metric().name());
+        m.put("patience", selection.patienceSetting());
+        m.put("save", selection.save().name());
         return m;
     }
 }

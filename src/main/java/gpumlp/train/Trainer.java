@@ -1,4 +1,4 @@
-// Drives any Backend through the epochs: shuffling, learning-rate schedule, evaluation, divergence check.
+// Drives any Backend through the epochs: shuffling, schedule, validation, early stopping, the best model, divergence check.
 package gpumlp.train;
 
 import gpumlp.backend.Backend;
@@ -32,15 +32,26 @@ public final class Trainer {
 
         /** Called once when a run resumes, with the records of the epochs finished before the checkpoint. */
         default void resumed(List<EpochRecord> earlier) {}
+
+        /** Called when the patience runs out after {@code epoch}: no better validation epoch since {@code bestEpoch}. */
+        default void stoppedEarly(int epoch, int bestEpoch) {}
     }
 
     /**
-     * The trained weights, every epoch's record, and the final evaluation on the test set; or, when
-     * training was stopped on request, {@code stopped} with the state it stopped in (test is then null).
+     * The model the run ends with (epoch {@code modelEpoch}'s weights), every epoch's record, the best
+     * validation epoch (0 without a validation set), whether the patience ran out, and the one
+     * evaluation of that model on the test set; or, when training was stopped on request,
+     * {@code stopped} with the state it stopped in (test is then null).
      */
-    public record Result(Network network, List<EpochRecord> epochs, Evaluation test, TrainState stopped) {
+    public record Result(Network network, List<EpochRecord> epochs, Evaluation test, TrainState stopped, int modelEpoch,
+                         int bestEpoch, boolean stoppedEarly) {
         public boolean wasStopped() {
             return stopped != null;
+        }
+
+        /** The record of the epoch whose weights are the model. */
+        public EpochRecord modelRecord() {
+            return epochs.get(modelEpoch - 1);
         }
     }
 
@@ -59,21 +70,34 @@ public final class Trainer {
         this.backend = backend;
     }
 
-    /** Trains {@code initial} (not modified) on {@code train}, evaluating on {@code test} after every epoch. */
+    /** Trains {@code initial} (not modified) on {@code train} without a validation split: each epoch is scored on {@code test}. */
     public Result run(Network initial, Dataset train, Dataset test, TrainSettings s, Listener listener) {
-        return run(TrainState.start(initial), train, test, s, listener, Checkpointing.NONE);
+        return run(TrainState.start(initial), train, null, test, s, listener, Checkpointing.NONE);
+    }
+
+    /** {@link #run(TrainState, Dataset, Dataset, Dataset, TrainSettings, Listener, Checkpointing)} without a validation split. */
+    public Result run(TrainState from, Dataset train, Dataset test, TrainSettings s, Listener listener,
+                      Checkpointing checkpointing) {
+        return run(from, train, null, test, s, listener, checkpointing);
     }
 
     /**
-     * Trains from {@code from} (a fresh start or a checkpoint) to {@code s.epochs()} epochs. Epoch e
-     * visits the samples in {@link #epochOrder}(seed, e); a run that resumes in the middle of an epoch
-     * trains the rest of that order, so its batches are the ones it would have had.
+     * Trains from {@code from} (a fresh start or a checkpoint) to {@code s.epochs()} epochs, or until
+     * the patience runs out. Epoch e visits the samples in {@link #epochOrder}(seed, e); a run that
+     * resumes in the middle of an epoch trains the rest of that order, so its batches are the ones it
+     * would have had. Each epoch is scored on {@code validation}; the test set is evaluated once, on
+     * the model the run ends with, after the last epoch. Without a validation set (null) each epoch is
+     * scored on the test set instead, and the last epoch's weights are the model.
      */
-    public Result run(TrainState from, Dataset train, Dataset test, TrainSettings s, Listener listener,
+    public Result run(TrainState from, Dataset train, Dataset validation, Dataset test, TrainSettings s, Listener listener,
                       Checkpointing checkpointing) {
         Network initial = from.weights();
         if (train.features() != initial.inputSize()) {
             throw new IllegalArgumentException("network input " + initial.inputSize() + " != data features " + train.features());
+        }
+        Selection sel = s.selection();
+        if (validation == null && (sel.keepsBest() || sel.patience() > 0)) {
+            throw new IllegalArgumentException("choosing an epoch needs a validation set: " + sel);
         }
         backend.uploadTrainingSet(train);
         backend.uploadWeights(initial);
@@ -84,10 +108,14 @@ public final class Trainer {
         if (!records.isEmpty()) {
             listener.resumed(List.copyOf(records));
         }
+        HeldOut heldOut = validation == null ? HeldOut.test : HeldOut.validation;
+        Dataset scoring = validation == null ? test : validation;
+        int bestEpoch = from.bestEpoch();
+        Network best = from.best();
         Evaluation eval = null;
         double chance = Math.log(initial.outputSize()); // the loss of guessing at random
         int n = train.count();
-        for (int e = from.epochsDone(); e < s.epochs(); e++) {
+        for (int e = from.epochsDone(); e < s.epochs() && !sel.exhausted(e, bestEpoch); e++) {
             boolean resumed = e == from.epochsDone() && from.samplesIntoEpoch() > 0;
             int skip = resumed ? from.samplesIntoEpoch() : 0;
             double lr = s.schedule().rate(e, s.epochs());
@@ -104,32 +132,45 @@ public final class Trainer {
                     throw new TrainingDivergedException(e + 1, lr, stats.meanLoss(), chance);
                 }
                 TrainState here = new TrainState(e, (int) stats.samples(), stats.lossSum(), stats.correct(), seconds,
-                        backend.readWeights(), backend.readMomentum(), records);
+                        backend.readWeights(), backend.readMomentum(), records, bestEpoch, best);
                 checkpointing.sink().accept(here);
-                return new Result(here.weights(), records, null, here);
+                return new Result(here.weights(), records, null, here, 0, bestEpoch, false);
             }
             if (diverged(stats.meanLoss(), chance)) {
                 throw new TrainingDivergedException(e + 1, lr, stats.meanLoss(), chance);
             }
-            eval = backend.evaluate(test);
-            EpochRecord record = new EpochRecord(e + 1, lr, stats.meanLoss(), stats.accuracy(),
+            eval = backend.evaluate(scoring);
+            EpochRecord record = new EpochRecord(e + 1, lr, stats.meanLoss(), stats.accuracy(), heldOut,
                     eval.meanLoss(), eval.accuracy(), seconds, stats.samples());
             records.add(record);
+            if (validation != null && (bestEpoch == 0 || sel.better(record, records.get(bestEpoch - 1)))) {
+                bestEpoch = e + 1;
+                best = sel.keepsBest() ? backend.readWeights() : null;
+            }
             listener.epochFinished(record);
-            boolean last = e + 1 == s.epochs();
+            boolean early = e + 1 < s.epochs() && sel.exhausted(e + 1, bestEpoch);
+            if (early) {
+                listener.stoppedEarly(e + 1, bestEpoch);
+            }
+            boolean last = e + 1 == s.epochs() || early;
             boolean stop = checkpointing.stop().getAsBoolean() && !last;
             if ((e + 1) % checkpointing.everyEpochs() == 0 || last || stop) {
-                TrainState done = new TrainState(e + 1, 0, 0, 0, 0, backend.readWeights(), backend.readMomentum(), records);
+                TrainState done = new TrainState(e + 1, 0, 0, 0, 0, backend.readWeights(), backend.readMomentum(), records,
+                        bestEpoch, best);
                 checkpointing.sink().accept(done);
                 if (stop) {
-                    return new Result(done.weights(), records, null, done);
+                    return new Result(done.weights(), records, null, done, 0, bestEpoch, false);
                 }
             }
         }
-        if (eval == null) { // resumed at the end: nothing left to train
-            eval = backend.evaluate(test);
+        Network model = sel.keepsBest() ? best : backend.readWeights();
+        if (sel.keepsBest()) {
+            backend.uploadWeights(best);
         }
-        return new Result(backend.readWeights(), records, eval, null);
+        // the one look at the test set (without a validation set, the last epoch's score is that look)
+        Evaluation testEval = validation == null && eval != null ? eval : backend.evaluate(test);
+        return new Result(model, records, testEval, null, sel.keepsBest() ? bestEpoch : records.size(), bestEpoch,
+                records.size() < s.epochs() && sel.exhausted(records.size(), bestEpoch));
     }
 
     /** The listener's progress sink, asking {@code stop} whether to stop. */

@@ -70,10 +70,11 @@ class CliTest {
         assertTrue(trained.out().contains("epoch   1"), trained.out());
         assertTrue(trained.out().contains("epoch   2"), trained.out());
         assertTrue(trained.out().contains("model saved to"), trained.out());
+        assertTrue(trained.out().contains("model from epoch "), "the output says which epoch is the model: " + trained.out());
         List<String> lines = Files.readAllLines(dir.resolve("m.jsonl"));
         assertEquals(2, lines.size());
         JsonNode first = new ObjectMapper().readTree(lines.get(0));
-        for (String field : new String[] {"epoch", "lr", "train_loss", "train_accuracy", "test_loss", "test_accuracy",
+        for (String field : new String[] {"epoch", "lr", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
                 "seconds", "samples_per_s"}) {
             assertTrue(first.has(field), "metrics field " + field + " in " + lines.get(0));
         }
@@ -100,7 +101,8 @@ class CliTest {
                 "-o", dir.resolve("lim.npz").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("--limit 5,000 is more than the 3,000 training samples"), r.err());
-        assertTrue(r.out().contains("(3,000 samples)"), r.out());
+        assertTrue(r.out().contains("on mnist-subset train (images 1 to 2,500), validating on mnist-subset train "
+                + "(images 2,501 to 3,000)"), r.out());
     }
 
     @Test
@@ -173,6 +175,16 @@ class CliTest {
         "train -o data --data " + SUBSET + "| --output data is a directory",
         "train --plot src --data " + SUBSET + "| --plot src is a directory",
         "train --metrics pom.xml/m.jsonl --data " + SUBSET + "| is not a directory",
+        "train --patience 0 --data " + SUBSET + "| '0' is not a number of epochs of at least 1, or off",
+        "train --patience -2 --data " + SUBSET + "| Invalid value for option '--patience'",
+        "train --validation 1.5 --data " + SUBSET + "| '1.5' is not a count of images",
+        "train --validation -1 --data " + SUBSET + "| Invalid value for option '--validation'",
+        "train --validation 3000 --device cpu --data " + SUBSET + "| holds out 3,000 of the 3,000 training images",
+        "train --validation 100 --limit 100 --device cpu --data " + SUBSET + "| leaves none to train on",
+        "train --validation 0 --patience 2 --data " + SUBSET + "| --patience needs a validation split",
+        "train --validation 0 --save best --data " + SUBSET + "| --save best needs a validation split",
+        "train --select median --data " + SUBSET + "| Invalid value for option '--select'",
+        "train --save first --data " + SUBSET + "| Invalid value for option '--save'",
         "predict --model x.npz| nothing to predict",
         "frobnicate| Unmatched argument",
     })

@@ -64,7 +64,7 @@ class TensorBoardLogTest {
     void aRunLogsEpochFiguresRunningLossAndSettings() throws IOException {
         Path tb = dir.resolve("tb");
         CliTest.Run run = CliTest.run("train", "--data", CliTest.SUBSET, "--hidden", "16", "--epochs", "2", "--batch-size", "5",
-                "--lr", "0.05", "--device", "cpu", "-o", dir.resolve("m.npz").toString(), "--metrics",
+                "--validation", "1000", "--lr", "0.05", "--device", "cpu", "-o", dir.resolve("m.npz").toString(), "--metrics",
                 dir.resolve("m.jsonl").toString(), "--tensorboard", tb.toString());
         assertEquals(0, run.code(), run.err());
         List<Event> events = events(tb);
@@ -76,15 +76,15 @@ class TensorBoardLogTest {
             JsonNode m = json.readTree(lines.get(e - 1));
             assertEquals((float) m.get("train_loss").asDouble(), s.get("train/loss").get((long) e));
             assertEquals((float) m.get("train_accuracy").asDouble(), s.get("train/accuracy").get((long) e));
-            assertEquals((float) m.get("test_loss").asDouble(), s.get("test/loss").get((long) e));
-            assertEquals((float) m.get("test_accuracy").asDouble(), s.get("test/accuracy").get((long) e));
+            assertEquals((float) m.get("validation_loss").asDouble(), s.get("val/loss").get((long) e));
+            assertEquals((float) m.get("validation_accuracy").asDouble(), s.get("val/accuracy").get((long) e));
             assertEquals(0.05f, s.get("train/learning_rate").get((long) e));
         }
-        // 3000 samples in batches of 5: 600 steps an epoch, a running-loss point every 200
-        assertEquals(List.of(200L, 400L, 600L, 800L, 1000L, 1200L), new ArrayList<>(s.get("steps/train_loss").keySet()));
-        double epochOne = (s.get("steps/train_loss").get(200L) + s.get("steps/train_loss").get(400L)
-                + s.get("steps/train_loss").get(600L)) / 3;
-        assertEquals(s.get("train/loss").get(1L), epochOne, 1e-5, "three equal windows average to the epoch's loss");
+        assertTrue(!s.containsKey("test/loss"), "the test set is not scored per epoch when a validation split is: " + s.keySet());
+        // 2000 training samples in batches of 5: 400 steps an epoch, a running-loss point every 200
+        assertEquals(List.of(200L, 400L, 600L, 800L), new ArrayList<>(s.get("steps/train_loss").keySet()));
+        double epochOne = (s.get("steps/train_loss").get(200L) + s.get("steps/train_loss").get(400L)) / 2;
+        assertEquals(s.get("train/loss").get(1L), epochOne, 1e-5, "two equal windows average to the epoch's loss");
         String settings = events.stream().flatMap(e -> e.getSummary().getValueList().stream())
                 .filter(v -> v.getTag().equals("settings")).findFirst().orElseThrow()
                 .getTensor().getStringVal(0).toStringUtf8();
@@ -98,11 +98,13 @@ class TensorBoardLogTest {
         for (int i = 0; i < 2; i++) {
             CliTest.Run run = CliTest.run("train", "--sweep", sweep.toString(), "--sweep-index", Integer.toString(i),
                     "--sweep-dir", dir.resolve("runs").toString(), "--tensorboard", dir.resolve("runs").toString(),
-                    "--data", CliTest.SUBSET, "--hidden", "8", "--epochs", "1", "--device", "cpu");
+                    "--data", CliTest.SUBSET, "--hidden", "8", "--epochs", "1", "--device", "cpu", "--validation", "0");
             assertEquals(0, run.code(), run.err());
         }
         assertEquals(0.05f, scalars(events(dir.resolve("runs/run-0000"))).get("train/learning_rate").get(1L));
-        assertEquals(0.1f, scalars(events(dir.resolve("runs/run-0001"))).get("train/learning_rate").get(1L));
+        Map<String, Map<Long, Float>> second = scalars(events(dir.resolve("runs/run-0001")));
+        assertEquals(0.1f, second.get("train/learning_rate").get(1L));
+        assertTrue(second.containsKey("test/accuracy"), "--validation 0: the test set scores the epochs: " + second.keySet());
     }
 
     @Test

@@ -46,6 +46,6 @@ class CpuOpsTest {
 
     @Test
     void argmaxReturnsTheFirstLargest() {
-        assertEquals(1, CpuOps.argmax(new float[] {1f, 3f, 3f, 2f}, 4));
+        assertEquals(1, gpumlp.util.Vectors.argmax(new float[] {1f, 3f, 3f, 2f}, 4));
     }
 }

@@ -40,6 +40,17 @@ class KernelSourceTest {
         }
     }
 
+    @Test
+    void headersOfKernelsAreInlinedOnceForNvrtc() {
+        String philox = KernelSource.read("philox.cuh");
+        assertEquals(true, philox.contains("philox4x32_10"));
+        String twice = "#include \"philox.cuh\"\nA\n#include \"philox.cuh\"\n";
+        String expanded = KernelSource.expandForTest(twice);
+        assertEquals(1, expanded.split("void philox4x32_10", -1).length - 1, "inlined exactly once");
+        assertEquals(false, expanded.contains("#include"));
+        assertEquals(true, expanded.contains("\nA\n"));
+    }
+
     private static String camel(String snake) {
         StringBuilder b = new StringBuilder();
         boolean up = false;

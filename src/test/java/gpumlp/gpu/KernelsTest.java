@@ -209,7 +209,7 @@ class KernelsTest {
             CpuOps.softmax(p, rows, classes);
             for (int r = 0; r < rows; r++) {
                 float[] zr = Arrays.copyOfRange(z, r * classes, (r + 1) * classes);
-                assertEquals(CpuOps.argmax(zr, classes), predicted[r], "argmax of row " + r);
+                assertEquals(gpumlp.util.Vectors.argmax(zr, classes), predicted[r], "argmax of row " + r);
                 float[][] one = {zr.clone()};
                 double want = CpuOps.softmaxXent(one, 1, classes, new byte[] {labels[r]}, null, 0).loss();
                 assertEquals(want, rowLoss[r], Tolerances.GPU_KERNEL_ABSOLUTE + Tolerances.GPU_KERNEL_RELATIVE * want);

@@ -17,8 +17,8 @@ class CheckpointNamesTest {
         String readme = Files.readString(Path.of("README.md"));
         CheckpointStore store = new CheckpointStore(Path.of("ckpt"), 1);
         Network net = Network.zeros(new int[] {2, 2});
-        String endOfEpochOne = store.fileFor(new TrainState(1, 0, 0, 0, 0, net, null, List.of())).getFileName().toString();
-        String duringEpochOne = store.fileFor(new TrainState(0, 12_800, 0, 0, 0, net, null, List.of())).getFileName().toString();
+        String endOfEpochOne = store.fileFor(new TrainState(1, 0, 0, 0, 0, net, null, List.of(), 0, null)).getFileName().toString();
+        String duringEpochOne = store.fileFor(new TrainState(0, 12_800, 0, 0, 0, net, null, List.of(), 0, null)).getFileName().toString();
         assertEquals("checkpoint-e0001-s00000000.npz", endOfEpochOne);
         assertEquals("checkpoint-e0000-s00012800.npz", duringEpochOne);
         assertTrue(readme.contains("end of epoch 1 is\n  `" + endOfEpochOne + "`"), "README explains " + endOfEpochOne);

@@ -96,6 +96,63 @@ class CheckpointResumeTest {
         assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
     }
 
+    /**
+     * Early stopping on validation loss with patience 2 and the best epoch's model: a run stopped after
+     * epoch 5 (best so far: 4) and one stopped in the middle of epoch 6 resume to the straight run's end,
+     * bit for bit: the best weights and the early-stopping state come back from the checkpoint.
+     */
+    @Test
+    void earlyStoppingAndTheBestModelSurviveAStopAndResume() {
+        ValidationTrainingTest.data();
+        TrainSettings s = ValidationTrainingTest.settings(10, new Selection(Selection.Metric.loss, 2, Selection.Save.best));
+        Trainer.Result all;
+        CheckpointStore done = new CheckpointStore(dir.resolve("done"), 1);
+        try (Backend b = new CpuBackend(2)) {
+            all = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train, ValidationTrainingTest.validation,
+                    ValidationTrainingTest.test, s, r -> { },
+                    new Trainer.Checkpointing(1, st -> done.save(st, s.toMap(), Map.of()), () -> false));
+        }
+        assertEquals(4, all.bestEpoch());
+        assertEquals(6, all.epochs().size());
+        List<Integer> trainedAgain = new ArrayList<>();
+        try (Backend b = new CpuBackend(2)) { // resuming a run that stopped early trains nothing more
+            Trainer.Result again = new Trainer(b).run(done.newestValid(w -> { }).orElseThrow().state(),
+                    ValidationTrainingTest.train, ValidationTrainingTest.validation, ValidationTrainingTest.test, s,
+                    r -> trainedAgain.add(r.epoch()), Trainer.Checkpointing.NONE);
+            assertEquals(List.of(), trainedAgain);
+            assertEquals(4, again.modelEpoch());
+            assertSameWeights(all.network(), again.network());
+        }
+        for (int extraAsks : new int[] {0, 10}) { // stop after epoch 5, or 10 steps into epoch 6
+            List<Integer> finished = new ArrayList<>();
+            AtomicInteger asks = new AtomicInteger();
+            BooleanSupplier stop = () -> finished.size() >= 5 && asks.incrementAndGet() > extraAsks;
+            CheckpointStore store = new CheckpointStore(dir.resolve("ck" + extraAsks), 3);
+            try (Backend b = new CpuBackend(2)) {
+                Trainer.Result first = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train,
+                        ValidationTrainingTest.validation, ValidationTrainingTest.test, s, r -> finished.add(r.epoch()),
+                        new Trainer.Checkpointing(1, st -> store.save(st, s.toMap(), Map.of()), stop));
+                assertTrue(first.wasStopped());
+                assertEquals(5, first.stopped().epochsDone());
+                assertEquals(extraAsks > 0, first.stopped().samplesIntoEpoch() > 0, first.stopped().position());
+            }
+            CheckpointFile.Loaded c = store.newestValid(w -> { throw new AssertionError(w); }).orElseThrow();
+            assertEquals(4, c.state().bestEpoch());
+            assertTrue(c.state().best() != null, "the best weights are part of the checkpoint");
+            Trainer.Result rest;
+            try (Backend b = new CpuBackend(2)) {
+                rest = new Trainer(b).run(c.state(), ValidationTrainingTest.train, ValidationTrainingTest.validation,
+                        ValidationTrainingTest.test, s, r -> { }, Trainer.Checkpointing.NONE);
+            }
+            assertSameWeights(all.network(), rest.network());
+            assertEquals(all.epochs().stream().map(EpochRecord::heldOutLoss).toList(),
+                    rest.epochs().stream().map(EpochRecord::heldOutLoss).toList());
+            assertEquals(4, rest.modelEpoch());
+            assertTrue(rest.stoppedEarly());
+            assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
+        }
+    }
+
     @Test
     void aStopBetweenTwoStepsResumesInTheMiddleOfTheEpoch() {
         TrainSettings s = settings();
@@ -158,12 +215,12 @@ class CheckpointResumeTest {
         CheckpointStore store = new CheckpointStore(dir, 1);
         stopped(settings(), store, () -> false); // leaves e0004
         TrainState early = TrainState.start(start(settings()));
-        store.save(new TrainState(1, 0, 0, 0, 0, early.weights(), null, List.of(records(1))), Map.of(), Map.of());
+        store.save(new TrainState(1, 0, 0, 0, 0, early.weights(), null, List.of(records(1)), 0, null), Map.of(), Map.of());
         assertEquals(2, store.list().size(), "the later checkpoint is not this writer's to prune");
     }
 
     private static EpochRecord records(int epoch) {
-        return new EpochRecord(epoch, 0.1, 1, 0.5, 1, 0.5, 1, 600);
+        return new EpochRecord(epoch, 0.1, 1, 0.5, HeldOut.test, 1, 0.5, 1, 600);
     }
 
     @Test

@@ -32,7 +32,7 @@ class LearningCurvePlotTest {
     @Test
     void threeEpochsMakeAColourfulPng() throws IOException {
         Path png = tmp.resolve("curves.png");
-        Optional<String> warning = LearningCurvePlot.write(png, "784-800-10, batch 128, lr 0.1", THREE);
+        Optional<String> warning = LearningCurvePlot.write(png, "784-800-10, batch 128, lr 0.1", "validation", THREE);
         assertTrue(warning.isEmpty(), warning.orElse(""));
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(LearningCurvePlot.WIDTH, image.getWidth());
@@ -48,7 +48,7 @@ class LearningCurvePlotTest {
     @Test
     void oneEpochStillPlotsAndReplacesAnOldFile() throws IOException {
         Path png = Files.writeString(tmp.resolve("one.png"), "old");
-        LearningCurvePlot.write(png, "one", List.of(new EpochPoint(1, 0.3, 0.9, 0.25, 0.92)));
+        LearningCurvePlot.write(png, "one", "test", List.of(new EpochPoint(1, 0.3, 0.9, 0.25, 0.92)));
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(LearningCurvePlot.WIDTH, image.getWidth());
         assertTrue(contains(image, LearningCurvePlot.TRAIN.getRGB()));
@@ -57,7 +57,7 @@ class LearningCurvePlotTest {
 
     @Test
     void noPointsIsAnError() {
-        assertThrows(IllegalArgumentException.class, () -> LearningCurvePlot.write(tmp.resolve("x.png"), "t", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> LearningCurvePlot.write(tmp.resolve("x.png"), "t", "validation", List.of()));
     }
 
     @Test
@@ -65,7 +65,7 @@ class LearningCurvePlotTest {
         Supplier<Font> broken = () -> {
             throw new InternalError("Fontconfig head is null, check your fonts or fonts configuration");
         };
-        LearningCurvePlot.Rendered r = LearningCurvePlot.render("t", THREE, broken);
+        LearningCurvePlot.Rendered r = LearningCurvePlot.render("t", "validation", THREE, broken);
         assertTrue(r.warning().orElseThrow().contains("without text"));
         assertTrue(contains(r.image(), LearningCurvePlot.TRAIN.getRGB()));
         assertTrue(countColours(r.image()) > 5);
@@ -78,8 +78,8 @@ class LearningCurvePlotTest {
                 new EpochPoint(2, 0.4, 0.85, Double.NaN, Double.NaN));
         List<EpochPoint> withTest = List.of(new EpochPoint(1, 0.5, 0.8, 0.45, 0.82),
                 new EpochPoint(2, 0.4, 0.85, 0.42, 0.84));
-        LearningCurvePlot.Rendered without = LearningCurvePlot.render("t", noTest, font);
-        LearningCurvePlot.Rendered with = LearningCurvePlot.render("t", withTest, font);
+        LearningCurvePlot.Rendered without = LearningCurvePlot.render("t", "validation", noTest, font);
+        LearningCurvePlot.Rendered with = LearningCurvePlot.render("t", "validation", withTest, font);
         int test = LearningCurvePlot.TEST.getRGB();
         assertTrue(without.warning().isEmpty());
         assertTrue(contains(without.image(), LearningCurvePlot.TRAIN.getRGB()));

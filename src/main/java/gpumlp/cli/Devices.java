@@ -1,7 +1,8 @@
 // Chooses the compute backend for --device auto|cpu|gpu[:N], saying why when auto falls back to the CPU.
-package gpumlp.backend;
+package gpumlp.cli;
 
 import gpumlp.UserError;
+import gpumlp.backend.Backend;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.gpu.GpuBackend;
 import gpumlp.gpu.GpuUnavailableException;
