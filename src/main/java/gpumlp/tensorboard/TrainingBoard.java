@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  *       {@code train/learning_rate}, and {@code val/loss}, {@code val/accuracy} from the validation
  *       split, or {@code test/loss}, {@code test/accuracy} with --validation 0 (the test set scores the epochs);</li>
  *   <li>every {@value #RUNNING_LOSS_EVERY_STEPS} SGD steps (step = SGD steps since the start):
- *       {@code steps/train_loss}, the mean loss of the samples trained since the previous point;</li>
+ *       {@code steps/train_loss}, the mean loss of the samples trained since the previous point or
+ *       the epoch's start;</li>
  *   <li>once: {@code settings}, a Markdown table in the Text tab.</li>
  * </ul>
  * A write that fails is reported once through {@code warn}; training goes on without the log.
@@ -69,15 +70,19 @@ public final class TrainingBoard implements AutoCloseable {
 
     /**
      * The progress sink of epoch {@code epoch} (from 1) of {@code samples} samples in batches of
-     * {@code batchSize}: it asks for the running totals every {@value #RUNNING_LOSS_EVERY_STEPS} steps.
+     * {@code batchSize}: it asks for the running totals when the run's step count reaches a multiple
+     * of {@value #RUNNING_LOSS_EVERY_STEPS} (on the GPU, at the end of the replayed graph that passes it).
      */
     public EpochProgress progress(int epoch, int batchSize, long samples) {
-        long stepsPerEpoch = (samples + batchSize - 1) / batchSize;
-        long every = (long) batchSize * RUNNING_LOSS_EVERY_STEPS;
+        long first = (epoch - 1) * ((samples + batchSize - 1) / batchSize); // steps before this epoch
         return new EpochProgress() {
-            private long next = every;
+            private long next = (first / RUNNING_LOSS_EVERY_STEPS + 1) * RUNNING_LOSS_EVERY_STEPS;
             private long lastSamples;
             private double lastLoss;
+
+            private long step(long samplesDone) {
+                return first + (samplesDone + batchSize - 1) / batchSize;
+            }
 
             @Override
             public boolean due() {
@@ -86,18 +91,18 @@ public final class TrainingBoard implements AutoCloseable {
 
             @Override
             public boolean due(long samplesDone) {
-                return samplesDone >= next;
+                return step(samplesDone) >= next;
             }
 
             @Override
             public void update(long samplesDone, double lossSum, long correct) {
-                long step = (epoch - 1) * stepsPerEpoch + (samplesDone + batchSize - 1) / batchSize;
+                long step = step(samplesDone);
                 double mean = (lossSum - lastLoss) / Math.max(1, samplesDone - lastSamples);
-                write(() -> file.scalar("steps/train_loss", step, mean, "mean training loss of the samples since the "
-                        + "previous point, every " + RUNNING_LOSS_EVERY_STEPS + " SGD steps; the x axis counts SGD steps"));
+                write(() -> file.scalar("steps/train_loss", step, mean, "mean training loss since the previous point (or "
+                        + "the epoch's start), every " + RUNNING_LOSS_EVERY_STEPS + " SGD steps; the x axis counts SGD steps"));
                 lastSamples = samplesDone;
                 lastLoss = lossSum;
-                next = (samplesDone / every + 1) * every;
+                next = (step / RUNNING_LOSS_EVERY_STEPS + 1) * RUNNING_LOSS_EVERY_STEPS;
             }
         };
     }
