@@ -393,6 +393,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
         Checks.writableFile(cmd, onnx, "--onnx");
+        Checks.require(cmd, onnx == null || !onnx.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize()),
+                "--onnx " + onnx + " is the --output model file: give the ONNX file its own name, e.g. model.onnx");
         Checks.writableDirectory(cmd, tensorboard, "--tensorboard");
         Checks.require(cmd, checkpointDir == null || !java.nio.file.Files.exists(checkpointDir)
                 || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");

@@ -46,15 +46,21 @@ public final class EventFile implements AutoCloseable {
             Files.createDirectories(dir);
             for (int n = 0; ; n++) {
                 Path file = dir.resolve(stem + n);
+                OutputStream out;
                 try {
-                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                    out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE));
-                    EventFile f = new EventFile(file, out);
-                    f.write(event(0).setFileVersion("brain.Event:2").build());
-                    return f;
                 } catch (FileAlreadyExistsException e) {
-                    // another writer in this second and process: take the next number
+                    continue; // another writer in this second and process: take the next number
                 }
+                EventFile f = new EventFile(file, out);
+                try {
+                    f.write(event(0).setFileVersion("brain.Event:2").build());
+                } catch (IOException e) {
+                    out.close();
+                    throw e;
+                }
+                return f;
             }
         } catch (IOException e) {
             throw new UserError("cannot write TensorBoard events into " + dir + ": " + IoErrors.describe(e), e);

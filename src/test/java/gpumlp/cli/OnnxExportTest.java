@@ -104,6 +104,14 @@ class OnnxExportTest {
     }
 
     @Test
+    void trainRefusesAnOnnxFileThatWouldReplaceItsModel() {
+        Path model = dir.resolve("same.npz");
+        CliTest.Run r = CliTest.run("train", "--data", CliTest.SUBSET, "-o", model.toString(), "--onnx", model.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("gpu-mlp: --onnx " + model + " is the --output model file"), r.err());
+    }
+
+    @Test
     void exportRefusesToReplaceTheModelAndReportsAMissingOne() throws Exception {
         Path model = dir.resolve("model.npz");
         CliTest.Run self = CliTest.run("export", "--model", model.toString(), "-o", model.toString());

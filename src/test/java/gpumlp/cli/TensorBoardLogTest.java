@@ -108,6 +108,20 @@ class TensorBoardLogTest {
     }
 
     @Test
+    void aSweepTakesTheDirectoryFromTheEnvironmentAndStillGivesEachRunItsOwn() throws IOException {
+        Path sweep = Files.writeString(dir.resolve("sweep.yaml"), "parameters:\n  lr: [0.05]\n");
+        Path tb = dir.resolve("tb");
+        CliTest.Run run = CliTest.run(Map.of("GPU_MLP_TENSORBOARD", tb.toString()), "train", "--sweep", sweep.toString(),
+                "--sweep-index", "0", "--sweep-dir", dir.resolve("runs").toString(), "--data", CliTest.SUBSET, "--hidden", "8",
+                "--epochs", "1", "--device", "cpu");
+        assertEquals(0, run.code(), run.err());
+        assertEquals(0.05f, scalars(events(tb.resolve("run-0000"))).get("train/learning_rate").get(1L));
+        try (Stream<Path> top = Files.list(tb)) {
+            assertEquals(List.of(tb.resolve("run-0000")), top.toList(), "nothing but the run's directory in " + tb);
+        }
+    }
+
+    @Test
     void aFileInsteadOfADirectoryIsAUsageError() throws IOException {
         Path file = Files.writeString(dir.resolve("plain"), "x");
         CliTest.Run run = CliTest.run("train", "--data", CliTest.SUBSET, "--tensorboard", file.toString());
