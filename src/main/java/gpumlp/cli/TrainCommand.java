@@ -10,6 +10,7 @@ import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
 import gpumlp.train.CheckpointFile;
+import gpumlp.train.CheckpointLock;
 import gpumlp.train.CheckpointStore;
 import gpumlp.train.EpochPoint;
 import gpumlp.train.EpochRecord;
@@ -174,7 +175,13 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return logFormat == Log.LogFormat.json;
     }
 
+    /** With checkpoints (or a sweep, whose runs have them), SIGTERM stops after a step instead of ending the process. */
+    boolean stopsGracefully() {
+        return checkpointDir != null || sweep != null;
+    }
+
     @Override
+    @SuppressWarnings("try") // the checkpoint directory's lock is held for the run, not used in it
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         if (sweep != null) {
@@ -183,14 +190,15 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         TrainSettings settings = validatedSettings(cmd);
         Log log = new Log(cmd.getOut(), cmd.getErr(), logFormat);
         // with checkpoints, SIGTERM and SIGINT become a stop request from the start (data loading included)
-        try (StopSignals signals = checkpointDir == null ? null : StopSignals.install(
+        try (CheckpointLock owned = checkpointDir == null ? null : CheckpointLock.take(checkpointDir);
+             StopSignals signals = checkpointDir == null ? null : StopSignals.install(
                 sig -> log.note(sig + " received: stopping after the current step to write a checkpoint"))) {
             return train(settings, log, signals);
         }
     }
 
     private int train(TrainSettings settings, Log log, StopSignals signals) {
-        Dataset all = DataDirectory.train(data.dir);
+        Dataset all = DataDirectory.train(data.dir, limit); // only the samples used are kept in memory
         Dataset test = DataDirectory.test(data.dir); // read now to fail early; scored only after training
         if (all.features() != test.features()) {
             throw new gpumlp.UserError("training images are " + all.rows() + "x" + all.cols()
@@ -380,12 +388,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
         Checks.require(cmd, (float) momentum < 1f, "--momentum " + momentum + " rounds to 1 in float32: use at most 0.9999");
         Schedule sched = schedule.create(learningRate, stepEvery, stepGamma);
-        for (int e = 0; e < epochs; e++) {
-            Checks.float32Rate(cmd, sched.rate(e, epochs), String.format(Locale.ROOT,
-                    "the learning rate in epoch %d would be %s, which is not a positive float32 number "
-                            + "(about 1e-38 to 3e38): change --lr%s", e + 1, sched.rate(e, epochs),
-                    schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
-        }
+        int bad = Checks.firstEpochWithoutFloat32Rate(sched, epochs);
+        Checks.require(cmd, bad < 0, String.format(Locale.ROOT, "the learning rate in epoch %d would be %s, which is not a "
+                + "positive float32 number (about 1e-38 to 3e38): change --lr%s", bad + 1, sched.rate(Math.max(bad, 0), epochs),
+                schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
         Checks.require(cmd, checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + checkpointEvery);
         Checks.require(cmd, keepCheckpoints >= 1, "--keep-checkpoints must be at least 1, got " + keepCheckpoints);
         Checks.require(cmd, !resume || checkpointDir != null, "--resume needs --checkpoint-dir (where to look for checkpoints)");
@@ -393,13 +399,18 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
         Checks.writableFile(cmd, onnx, "--onnx");
-        Checks.require(cmd, onnx == null || !onnx.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize()),
-                "--onnx " + onnx + " is the --output model file: give the ONNX file its own name, e.g. model.onnx");
-        Checks.writableDirectory(cmd, tensorboard, "--tensorboard");
-        Checks.require(cmd, checkpointDir == null || !java.nio.file.Files.exists(checkpointDir)
-                || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
+        OutputChecks.directory(cmd, checkpointDir, "--checkpoint-dir");
+        OutputChecks.directory(cmd, tensorboard, "--tensorboard");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
+        Map<String, Path> outputs = new java.util.LinkedHashMap<>();
+        outputs.put("--output", output);
+        outputs.put("--metrics", metrics);
+        outputs.put("--plot", plot);
+        outputs.put("--result", result);
+        outputs.put("--onnx", onnx);
+        outputs.put("--checkpoint-dir", checkpointDir);
+        OutputChecks.distinct(cmd, outputs);
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
                 choice.selection(cmd));
     }

@@ -121,7 +121,7 @@ class ClusterJobTest {
         assertSameWeights(dir.resolve("straight.npz"), dir.resolve("resumed.npz"));
     }
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java");
     }

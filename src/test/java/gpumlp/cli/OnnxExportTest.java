@@ -108,7 +108,7 @@ class OnnxExportTest {
         Path model = dir.resolve("same.npz");
         CliTest.Run r = CliTest.run("train", "--data", CliTest.SUBSET, "-o", model.toString(), "--onnx", model.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("gpu-mlp: --onnx " + model + " is the --output model file"), r.err());
+        assertTrue(r.err().startsWith("gpu-mlp: --onnx " + model + " and --output " + model + " are the same file"), r.err());
     }
 
     @Test
