@@ -34,7 +34,8 @@ final class OutputChecks {
             return; // written in place
         }
         Checks.require(cmd, kind != FileKind.DIRECTORY, option + " " + file + " is a directory: give a file name, e.g. "
-                + real.resolve(option.equals("--plot") ? "curves.png" : option.equals("--metrics") ? "metrics.jsonl" : "model.npz"));
+                + real.resolve(option.equals("--plot") ? "curves.png" : option.equals("--metrics") ? "metrics.jsonl"
+                        : option.equals("--onnx") ? "model.onnx" : "model.npz"));
         Checks.require(cmd, kind == FileKind.MISSING || kind == FileKind.REGULAR, option + " " + file + " is "
                 + kind.description() + ": give a regular file (or /dev/null to discard the output)");
         writableParent(cmd, real.getParent(), option + " " + file);

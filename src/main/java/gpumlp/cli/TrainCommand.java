@@ -123,19 +123,30 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             description = "Where to save the trained model (.npz, written atomically). Default: ${DEFAULT-VALUE}.")
     Path output;
 
+    @Option(names = "--onnx", paramLabel = "FILE",
+            description = "At the end, also write the model as ONNX to FILE (as 'gpu-mlp export' does).")
+    Path onnx;
+
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write one JSON line per epoch to FILE.")
     Path metrics;
 
     @Option(names = "--plot", paramLabel = "FILE", description = "Draw the learning curves into a PNG file (updated every epoch).")
     Path plot;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "Write TensorBoard event files into DIR: per epoch the loss, accuracy and learning rate, every "
+                    + gpumlp.tensorboard.TrainingBoard.RUNNING_LOSS_EVERY_STEPS + " steps the running training loss, and "
+                    + "the settings. With --sweep, combination N writes into DIR/run-NNNN.")
+    Path tensorboard;
+
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-            description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only on a terminal). Default: ${DEFAULT-VALUE}.")
+            description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only when standard error, where it is drawn, is a terminal). Default: ${DEFAULT-VALUE}.")
     ProgressMode progress;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
             description = "Write checkpoints (weights, momentum, position, settings) into DIR, and on SIGTERM or SIGINT "
-                    + "stop after the current step, write one and exit with code 75.")
+                    + "stop after the current step, write one and exit with code 75. A checkpoint is named by its position: "
+                    + "checkpoint-eEEEE-sSSSSSSSS.npz after EEEE finished epochs and SSSSSSSS samples into the next.")
     Path checkpointDir;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1",
@@ -248,19 +259,18 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             log.result(startLine(initial, train, validation, test), "start", Map.of("network", initial.shape(),
                     "train_samples", train.count(), "validation_samples", validation == null ? 0 : validation.count(),
                     "test_samples", test.count()));
-            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s%s, %d epochs, seed %d, device %s",
+            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s%s, %d epoch%s, seed %d, device %s",
                     batchSize, num(learningRate), settings.schedule().describe(), num(momentum),
-                    settings.regularisation().describe(), epochs, seed, backend.description()), "settings",
-                    Map.of("settings", settingsMap, "device", backend.description()));
+                    settings.regularisation().describe(), epochs, epochs == 1 ? "" : "s", seed, backend.description()),
+                    "settings", Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
                         Path file = store.save(state, settingsMap, checksums);
                         log.note("checkpoint " + state.position() + ": " + file);
                     }, signals::requested);
             Trainer.Result r;
-            try {
-                r = new Trainer(backend).run(start, train, validation, test, settings, new Listener(log, settings),
-                        checkpointing);
+            try (Listener listener = new Listener(log, settings, train.name(), board(settingsMap, backend.description(), train, log))) {
+                r = new Trainer(backend).run(start, train, validation, test, settings, listener, checkpointing);
             } catch (gpumlp.train.TrainingDivergedException e) {
                 if (store == null || store.list().isEmpty()) {
                     throw e;
@@ -278,6 +288,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             training.put("model_epoch", r.modelEpoch());
             ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), training, checksums, null);
             ModelFile.save(output, r.network(), meta);
+            if (onnx != null) {
+                gpumlp.export.OnnxModel.write(onnx, r.network(), meta);
+            }
             Map<String, Object> figures = RunResult.figures(r);
             if (result != null) {
                 RunResult.write(result, figures, settings, backend.description(), output, metrics);
@@ -288,15 +301,26 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return Cli.OK;
     }
 
+    /** The TensorBoard log of this run, or null without --tensorboard. */
+    private gpumlp.tensorboard.TrainingBoard board(Map<String, Object> settingsMap, String device, Dataset train, Log log) {
+        if (tensorboard == null) {
+            return null;
+        }
+        Map<String, Object> shown = new java.util.LinkedHashMap<>(settingsMap);
+        shown.put("device", device);
+        shown.put("data", train.describe());
+        gpumlp.tensorboard.TrainingBoard b = gpumlp.tensorboard.TrainingBoard.open(tensorboard, shown, log::warn);
+        log.note("TensorBoard events: " + b.file());
+        return b;
+    }
+
     /** What trains, what validates and when the test set is scored. */
     private static String startLine(Network initial, Dataset train, Dataset validation, Dataset test) {
         return validation == null
-                ? String.format(Locale.ROOT, "training %s on %s (%,d samples); no validation split (--validation 0): every "
-                        + "epoch is scored on the test set %s (%,d samples)", initial.shape(), train.name(), train.count(),
-                        test.name(), test.count())
-                : String.format(Locale.ROOT, "training %s on %s, validating on %s; the test set %s (%,d samples) is "
-                        + "scored once, after training", initial.shape(), train.name(), validation.name(), test.name(),
-                        test.count());
+                ? String.format(Locale.ROOT, "training %s on %s; no validation split (--validation 0): every "
+                        + "epoch is scored on the test set, %s", initial.shape(), train.describe(), test.describe())
+                : String.format(Locale.ROOT, "training %s on %s, validating on %s; the test set, %s, is "
+                        + "scored once, after training", initial.shape(), train.name(), validation.name(), test.describe());
     }
 
     /** Which epoch the model is, why, and its test figures. */
@@ -396,7 +420,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.require(cmd, sweepIndex == null || sweep != null, "--sweep-index needs --sweep");
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
+        Checks.writableFile(cmd, onnx, "--onnx");
         OutputChecks.directory(cmd, checkpointDir, "--checkpoint-dir");
+        OutputChecks.directory(cmd, tensorboard, "--tensorboard");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
         Map<String, Path> outputs = new java.util.LinkedHashMap<>();
@@ -404,6 +430,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         outputs.put("--metrics", metrics);
         outputs.put("--plot", plot);
         outputs.put("--result", result);
+        outputs.put("--onnx", onnx);
         outputs.put("--checkpoint-dir", checkpointDir);
         OutputChecks.distinct(cmd, outputs);
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
@@ -430,41 +457,62 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
-    private static String title(TrainSettings s) {
-        StringBuilder sb = new StringBuilder("hidden ");
+    /** The plot's title: the data set, then the settings that shape the curves. */
+    static String plotTitle(String data, TrainSettings s) {
+        StringBuilder sb = new StringBuilder(data).append(": hidden ");
         for (int i = 0; i < s.hidden().length; i++) {
             sb.append(i == 0 ? "" : ",").append(s.hidden()[i]);
         }
-        return sb.toString();
+        return String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s%s", sb, s.batchSize(), num(s.learningRate()),
+                s.schedule().describe(), num(s.momentum()), s.regularisation().describe());
     }
 
     /** Prints the progress bar and the per-epoch line, and writes metrics and the plot. */
-    private final class Listener implements Trainer.Listener {
+    private final class Listener implements Trainer.Listener, AutoCloseable {
         private final Log log;
+        private final gpumlp.tensorboard.TrainingBoard board;
+        private final int batchSize;
         private final MetricsWriter metricsWriter;
         private final List<EpochPoint> points = new ArrayList<>();
         private final String title;
         private ProgressBar bar;
         private boolean plotWarned;
+        private Boolean terminal; // asked once, at the first epoch
         private final Selection.Metric select;
         private String heldOut;
 
-        Listener(Log log, TrainSettings s) {
+        /** The bar writes to standard error, so that is the stream that must be a terminal. */
+        private boolean stderrIsTerminal() {
+            if (terminal == null) {
+                terminal = gpumlp.util.Terminal.stderrIsTerminal();
+            }
+            return terminal;
+        }
+
+        Listener(Log log, TrainSettings s, String data, gpumlp.tensorboard.TrainingBoard board) {
             this.log = log;
+            this.board = board;
+            this.batchSize = s.batchSize();
             this.select = s.selection().metric();
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
-            this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s%s", title(s),
-                    s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()),
-                    s.regularisation().describe());
+            this.title = plotTitle(data, s);
         }
 
         @Override
         public EpochProgress epochStarted(int epoch, int epochs, double lr, long samples) {
             boolean show = !log.json()
-                    && (progress == ProgressMode.always || (progress == ProgressMode.auto && System.console() != null));
+                    && (progress == ProgressMode.always || (progress == ProgressMode.auto && stderrIsTerminal()));
             bar = show ? new ProgressBar(spec.commandLine().getErr(), String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs),
                     samples) : null;
-            return bar == null ? EpochProgress.NONE : bar;
+            EpochProgress shown = bar == null ? EpochProgress.NONE : bar;
+            return board == null ? shown : EpochProgress.both(shown, board.progress(epoch, batchSize, samples));
+        }
+
+        @Override
+        public void close() {
+            if (board != null) {
+                board.close();
+            }
         }
 
         @Override
@@ -491,6 +539,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 metricsWriter.write(r);
             }
             points.add(r.point());
+            if (board != null) {
+                board.epoch(r);
+            }
             heldOut = r.heldOut().key();
             if (plot != null) {
                 plot();

@@ -124,7 +124,7 @@ public final class CpuBackend implements Backend {
             update(rows, settings);
             lossSum += lc.loss();
             correct += lc.correct();
-            if (progress.due()) {
+            if (progress.due(start + rows)) {
                 progress.update(start + rows, lossSum, correct);
             }
             if (progress.stopRequested() && start + rows < n) {

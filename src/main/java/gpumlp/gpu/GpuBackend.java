@@ -361,8 +361,9 @@ public final class GpuBackend implements Backend {
 
     /** Reads the running totals when the progress display asks (this waits for the GPU). */
     private void report(EpochProgress progress, int stepsDone, int b, int n) {
-        if (progress.due()) {
-            EpochStats sofar = epoch.sofar(ctx, Math.min((long) stepsDone * b, n), stepsDone);
+        long samples = Math.min((long) stepsDone * b, n);
+        if (progress.due(samples)) {
+            EpochStats sofar = epoch.sofar(ctx, samples, stepsDone);
             progress.update(sofar.samples(), sofar.lossSum(), sofar.correct());
         }
     }

@@ -123,7 +123,7 @@ public final class SweepReport {
             names.addAll(params.keySet());
             Path parent = f.getParent();
             String run = dir.relativize(parent == null ? dir : parent).toString();
-            rows.add(new Row(run.isEmpty() ? "." : run, params, number(j, "validation_accuracy"),
+            rows.add(new Row(run.isEmpty() ? ownName(dir) : run, params, number(j, "validation_accuracy"),
                     number(j, "validation_loss"), number(j, "test_accuracy"), number(j, "test_loss"),
                     j.path("model_epoch").asInt(j.path("epochs").asInt()), j.path("epochs").asInt(),
                     j.path("train_seconds").asDouble(), j.path("device").asText(""), index));
@@ -267,5 +267,11 @@ public final class SweepReport {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A run directory given itself (report runs/sweep/run-0003) is listed by its name, not as ".". */
+    private static String ownName(Path dir) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return name == null ? dir.toString() : name.toString();
     }
 }

@@ -184,6 +184,11 @@ public final class Trainer {
             }
 
             @Override
+            public boolean due(long samplesDone) {
+                return p.due(samplesDone);
+            }
+
+            @Override
             public void update(long samplesDone, double lossSum, long correct) {
                 p.update(samplesDone, lossSum, correct);
             }
