@@ -61,6 +61,20 @@ public final class Tolerances {
     public static final double GPU_EVAL_LOSS_RELATIVE = 1e-5;
 
     /**
+     * The fraction of units dropout drops, against P: over n independent draws the fraction has standard
+     * deviation sqrt(P (1 - P) / n); five of them (a chance of about 6e-7 to fail for a correct generator)
+     * are 0.2 percentage points at P = 0.5 with n = 1.6 million draws, so a biased rule or generator shows.
+     */
+    public static final double DROPOUT_FRACTION_SIGMAS = 5;
+
+    /**
+     * max_norm on the GPU against its CPU twin: both sum exact double squares, in different orders, so
+     * the double norms may differ in their last bit and C / norm, rounded to float, by one float ulp
+     * (rarely); nothing else differs.
+     */
+    public static final int MAX_NORM_ULPS = 1;
+
+    /**
      * Deformation kernels against their twins (DeformOps) from the same inputs: deform_field,
      * deform_smooth_* and deform_resample round every product and sum in the twin's order
      * (__fmul_rn / __fadd_rn, IEEE division, floorf), so they must give the CPU's bits: tolerance 0.

@@ -64,7 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "ETA", description = "Learning rate for every batch size (default: 0.01 at batch 1, else 0.1).")
     Double learningRate;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seeds the initial weights and the shuffling, as in train. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--profile", description = "GPU: run the steps eagerly and print the time of each operation "

@@ -1,7 +1,6 @@
 // Usage checks shared by the commands: each failure is a picocli usage error (exit code 2) with a one-line message.
 package gpumlp.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -30,22 +29,36 @@ final class Checks {
     }
 
     /**
-     * An output file must not be a directory, and its directory must exist (or be creatable) and be
-     * writable, so that a long run does not fail only when it saves its result.
+     * The first epoch (0-based) whose rate a float32 backend cannot hold, or -1. Every schedule's rate
+     * never grows from one epoch to the next, so the bad epochs are a suffix: a binary search finds
+     * the first one at once, even for --epochs 2147483647.
      */
+    static int firstEpochWithoutFloat32Rate(gpumlp.train.Schedule schedule, int epochs) {
+        java.util.function.IntPredicate bad = e -> {
+            float f = (float) schedule.rate(e, epochs);
+            return !(f > 0f && Float.isFinite(f));
+        };
+        if (bad.test(0)) {
+            return 0;
+        }
+        if (!bad.test(epochs - 1)) {
+            return -1;
+        }
+        int ok = 0;
+        int fails = epochs - 1;
+        while (fails - ok > 1) {
+            int mid = ok + (fails - ok) / 2;
+            if (bad.test(mid)) {
+                fails = mid;
+            } else {
+                ok = mid;
+            }
+        }
+        return fails;
+    }
+
+    /** An output file: see {@link OutputChecks#file}. */
     static void writableFile(CommandLine cmd, Path file, String option) {
-        if (file == null) {
-            return;
-        }
-        Path abs = file.toAbsolutePath().normalize();
-        require(cmd, !Files.isDirectory(abs), option + " " + file + " is a directory: give a file name, e.g. "
-                + abs.resolve(option.equals("--plot") ? "curves.png" : option.equals("--metrics") ? "metrics.jsonl" : "model.npz"));
-        Path dir = abs.getParent();
-        while (dir != null && !Files.exists(dir)) {
-            dir = dir.getParent(); // the nearest existing ancestor: missing directories are created
-        }
-        require(cmd, dir != null && Files.isDirectory(dir), option + " " + file + ": " + dir + " is not a directory");
-        require(cmd, Files.isWritable(dir), option + " " + file + ": directory " + dir + " is not writable");
-        require(cmd, !Files.exists(abs) || Files.isWritable(abs), option + " " + file + " exists and is not writable");
+        OutputChecks.file(cmd, file, option);
     }
 }

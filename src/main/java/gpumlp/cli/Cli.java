@@ -27,7 +27,25 @@ public final class Cli {
         cmd.setExecutionExceptionHandler(Cli::handleExecutionException);
         cmd.setParameterExceptionHandler(Cli::handleParameterException);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionStrategy(Cli::execute);
         return cmd;
+    }
+
+    /** Records SIGTERM and SIGINT from the first moment on, until the command decides (see StopSignals.early). */
+    public static void catchEarlySignals() {
+        StopSignals.early();
+    }
+
+    /** Runs the chosen command; one that cannot stop with a checkpoint gets the default signal handling back first. */
+    private static int execute(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        if (!(last.commandSpec().userObject() instanceof TrainCommand t && t.stopsGracefully())) {
+            StopSignals.releaseEarly();
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** True when --log-format json was given (it may come after the option that failed to parse). */
@@ -69,12 +87,13 @@ public final class Cli {
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
+        String message = EnvironmentSource.explain(cmd, e.getMessage(), args);
         if (jsonLogsWanted(cmd, args)) {
-            err.println(Log.line("error", e.getMessage() + " (usage error; see --help)", null, java.util.Map.of()));
+            err.println(Log.line("error", message + " (usage error; see --help)", null, java.util.Map.of()));
             err.flush();
             return USAGE;
         }
-        err.println("gpu-mlp: " + e.getMessage());
+        err.println("gpu-mlp: " + message);
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();

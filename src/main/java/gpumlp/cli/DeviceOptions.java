@@ -39,6 +39,8 @@ public final class DeviceOptions {
         }
         Checks.require(cmd, threads == null || (threads >= 1 && threads <= MAX_THREADS),
                 "--threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+        Checks.require(cmd, !device.equals("cpu") || !(tf32 || eager), (tf32 ? "--tf32" : "--eager")
+                + " applies to the GPU only, but --device is cpu: drop it, or use --device gpu or auto");
     }
 
     Backend open(PrintWriter log) {

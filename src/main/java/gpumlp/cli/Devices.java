@@ -59,7 +59,8 @@ public final class Devices {
             backend = GpuBackend.open(0, gpu.tf32(), gpu.graphs(), gpu.profile());
         } catch (GpuUnavailableException e) {
             backend = new CpuBackend(threads);
-            log.accept("device: " + backend.description() + " (no usable GPU: " + e.getMessage() + ")");
+            log.accept("device: " + backend.description() + " (no usable GPU: " + e.getMessage() + ")"
+                    + (gpu.tf32() || !gpu.graphs() ? "; --tf32 and --eager have no effect on the CPU" : ""));
             return backend;
         }
         log.accept("device: " + backend.description());

@@ -75,6 +75,10 @@ public final class EvalCommand implements Callable<Integer> {
                     + loaded.metadata().inputRows() + "x" + loaded.metadata().inputCols() + ") but " + set.name()
                     + " has " + set.rows() + "x" + set.cols() + " images");
         }
+        DataMatch.note(model.path, loaded.metadata(), set, data.dir).ifPresent(note -> {
+            cmd.getErr().println("gpu-mlp: " + note);
+            cmd.getErr().flush();
+        });
         Evaluation ev;
         try (Backend backend = device.open(cmd.getErr())) {
             backend.uploadWeights(loaded.network());
@@ -132,7 +136,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private void printReport(PrintWriter out, LoadedModel loaded, Dataset set, Evaluation ev) {
         out.printf(Locale.ROOT, "model     %s (%s)%n", model.path, loaded.network().shape());
-        out.printf(Locale.ROOT, "data      %s (%,d samples)%n", set.name(), ev.samples());
+        out.printf(Locale.ROOT, "data      %s%n", set.describe());
         out.printf(Locale.ROOT, "loss      %.4f%n", ev.meanLoss());
         out.printf(Locale.ROOT, "accuracy  %.2f%% (%,d of %,d)%n", 100 * ev.accuracy(), ev.correct(), ev.samples());
         out.println();

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Trains a multilayer perceptron on MNIST or any IDX image/label data set, on the GPU or the CPU.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, DoctorCommand.class,
-                ReportCommand.class, DeformPreviewCommand.class, picocli.CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, BenchCommand.class,
+                DoctorCommand.class, ReportCommand.class, DeformPreviewCommand.class,
+                picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE, ExitCodes.STOPPED},
         footer = {"", "Every option can also be set in the environment: GPU_MLP_ and its long name in upper case, "
@@ -20,6 +21,6 @@ public final class GpuMlpCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, bench, doctor, report or deform-preview");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, predict, export, bench, doctor, report or deform-preview");
     }
 }

@@ -22,9 +22,54 @@ final class StopSignals implements AutoCloseable {
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
 
+    /** A signal that arrived before the command knew what to do with it (see {@link #early()}), or null. */
+    private static final AtomicReference<String> EARLY = new AtomicReference<>();
+    private static final List<Signal> EARLY_SIGNALS = new ArrayList<>();
+    private static final List<SignalHandler> DEFAULTS = new ArrayList<>();
+
+    /**
+     * Called first thing in main: until the command is known, SIGTERM and SIGINT are only recorded,
+     * so a signal during start-up neither kills a run that would have stopped with a checkpoint nor
+     * gets lost. {@link #install} then takes the recorded signal over; any other command calls
+     * {@link #releaseEarly}, which restores the defaults and delivers it again.
+     */
+    static synchronized void early() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal signal = new Signal(name);
+            try {
+                DEFAULTS.add(Signal.handle(signal, sig -> {
+                    if (!EARLY.compareAndSet(null, sig.getName()) && sig.getName().equals("INT")) {
+                        Runtime.getRuntime().halt(128 + sig.getNumber()); // Ctrl-C twice: stop now
+                    }
+                }));
+                EARLY_SIGNALS.add(signal);
+            } catch (IllegalArgumentException e) {
+                // reserved by the JVM here (e.g. -Xrs)
+            }
+        }
+    }
+
+    /** For commands that do not stop gracefully: the default handlers again, and a recorded signal delivered now. */
+    static synchronized void releaseEarly() {
+        for (int i = 0; i < EARLY_SIGNALS.size(); i++) {
+            Signal.handle(EARLY_SIGNALS.get(i), DEFAULTS.get(i));
+        }
+        EARLY_SIGNALS.clear();
+        DEFAULTS.clear();
+        String pending = EARLY.getAndSet(null);
+        if (pending != null) {
+            Signal.raise(new Signal(pending));
+        }
+    }
+
     /** Installs the handlers; {@code notice} hears the first signal's name (from the signal thread). */
     static StopSignals install(Consumer<String> notice) {
         StopSignals s = new StopSignals();
+        String pending = EARLY.getAndSet(null);
+        if (pending != null) {
+            s.received.set("SIG" + pending);
+            notice.accept("SIG" + pending);
+        }
         for (String name : new String[] {"TERM", "INT"}) {
             Signal signal = new Signal(name);
             try {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Combination N becomes the same train command line (every option given, except the sweep's own)
  * plus the combination's values, writing model, metrics, checkpoints and result.json into
- * SWEEP_DIR/run-NNNN, always with --resume: a scheduler that restarts the job (a preempted pod, a
+ * SWEEP_DIR/run-NNNN (and its TensorBoard events into TENSORBOARD_DIR/run-NNNN), always with --resume: a scheduler that restarts the job (a preempted pod, a
  * requeued array task) continues where it stopped. N comes from --sweep-index, else from
  * JOB_COMPLETION_INDEX (Kubernetes Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm array).
  */
@@ -26,6 +26,8 @@ final class SweepRun {
     /** Options the sweep sets itself, so neither the command line nor the sweep file may. */
     static final Set<String> OWN = Set.of("--sweep", "--sweep-index", "--sweep-dir", "--output", "--metrics",
             "--checkpoint-dir", "--resume", "--result", "--help", "--version");
+    /** Options a sweep file may not vary: they name outputs. */
+    static final Set<String> NOT_SWEPT = Set.of("--plot", "--tensorboard", "--onnx");
     /** Of those, the ones that choose the combination (the rest the sweep sets per run). */
     static final Set<String> CHOOSING = Set.of("--sweep", "--sweep-index", "--sweep-dir");
 
@@ -37,14 +39,18 @@ final class SweepRun {
         long size = sweep.size();
         long index = index(cmd, train.sweepIndex, env, size);
         Map<String, String> values = sweep.combination(index);
+        if (train.onnx != null) {
+            throw new CommandLine.ParameterException(cmd, "--onnx cannot be combined with --sweep: export the combination "
+                    + "you choose with gpu-mlp export --model " + train.sweepDir.resolve("run-NNNN").resolve("model.npz"));
+        }
         List<String> args = new ArrayList<>();
         args.add("train");
         Set<String> given = new TreeSet<>();
         for (OptionSpec o : cmd.getParseResult().matchedOptions()) {
             String name = o.longestName();
             given.add(name);
-            if (CHOOSING.contains(name)) {
-                continue;
+            if (CHOOSING.contains(name) || name.equals("--tensorboard")) {
+                continue; // --tensorboard: added below, with the run's subdirectory
             }
             if (OWN.contains(name)) {
                 throw new CommandLine.ParameterException(cmd, name + " cannot be combined with --sweep: each combination "
@@ -62,7 +68,7 @@ final class SweepRun {
         for (Map.Entry<String, String> p : values.entrySet()) {
             String name = "--" + p.getKey();
             OptionSpec o = cmd.getCommandSpec().findOption(name);
-            if (o == null || OWN.contains(o.longestName()) || o.longestName().equals("--plot")) {
+            if (o == null || OWN.contains(o.longestName()) || NOT_SWEPT.contains(o.longestName())) {
                 throw new UserError("sweep file " + train.sweep + ": '" + p.getKey() + "' is not a train option a sweep can set "
                         + "(for example lr, batch-size, hidden, momentum, epochs, schedule, seed)");
             }
@@ -92,6 +98,9 @@ final class SweepRun {
         Path result = dir.resolve("result.json");
         args.addAll(List.of("--output", dir.resolve("model.npz").toString(), "--metrics", dir.resolve("metrics.jsonl").toString(),
                 "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--resume", "--result", result.toString()));
+        if (train.tensorboard != null) { // from the command line or the environment
+            args.addAll(List.of("--tensorboard", train.tensorboard.resolve(dir.getFileName()).toString()));
+        }
         Log log = new Log(cmd.getOut(), cmd.getErr(), train.logFormat);
         StringBuilder desc = new StringBuilder();
         values.forEach((k, v) -> desc.append(desc.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
@@ -117,7 +126,7 @@ final class SweepRun {
         for (String option : OWN) {
             m.remove(EnvironmentDefaults.variable(option));
         }
-        m.remove(EnvironmentDefaults.variable("--plot"));
+        NOT_SWEPT.forEach(option -> m.remove(EnvironmentDefaults.variable(option)));
         return m;
     }
 

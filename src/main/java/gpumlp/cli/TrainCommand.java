@@ -3,6 +3,7 @@ package gpumlp.cli;
 
 import gpumlp.backend.Backend;
 import gpumlp.backend.EpochProgress;
+import gpumlp.backend.Regularisation;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
 import gpumlp.model.HeInit;
@@ -10,6 +11,7 @@ import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
 import gpumlp.train.CheckpointFile;
+import gpumlp.train.CheckpointLock;
 import gpumlp.train.CheckpointStore;
 import gpumlp.train.EpochPoint;
 import gpumlp.train.EpochRecord;
@@ -93,6 +95,25 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             description = "With --schedule step: the factor. Default: ${DEFAULT-VALUE}.")
     double stepGamma;
 
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+            description = "Dropout on the hidden layers: each unit of a training sample is dropped with probability P "
+                    + "in [0, 1), kept ones scaled by 1/(1-P); evaluation is untouched. Default: ${DEFAULT-VALUE} (off).")
+    double dropout;
+
+    @Option(names = "--input-dropout", paramLabel = "P", defaultValue = "0",
+            description = "Dropout on the input pixels, as --dropout. Default: ${DEFAULT-VALUE} (off).")
+    double inputDropout;
+
+    @Option(names = "--weight-decay", paramLabel = "L", defaultValue = "0",
+            description = "L2 weight decay: adds L/2 times the sum of the squared weights (bias rows excluded) to the "
+                    + "loss. Default: ${DEFAULT-VALUE} (off).")
+    double weightDecay;
+
+    @Option(names = "--max-norm", paramLabel = "C",
+            description = "After every update, rescale each hidden unit's incoming weight vector (bias excluded) to "
+                    + "norm at most C > 0. Default: off.")
+    Double maxNorm;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seeds the initial weights and the shuffling; the same seed gives the same weights. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -105,19 +126,30 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             description = "Where to save the trained model (.npz, written atomically). Default: ${DEFAULT-VALUE}.")
     Path output;
 
+    @Option(names = "--onnx", paramLabel = "FILE",
+            description = "At the end, also write the model as ONNX to FILE (as 'gpu-mlp export' does).")
+    Path onnx;
+
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write one JSON line per epoch to FILE.")
     Path metrics;
 
     @Option(names = "--plot", paramLabel = "FILE", description = "Draw the learning curves into a PNG file (updated every epoch).")
     Path plot;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "Write TensorBoard event files into DIR: per epoch the loss, accuracy and learning rate, every "
+                    + gpumlp.tensorboard.TrainingBoard.RUNNING_LOSS_EVERY_STEPS + " steps the running training loss, and "
+                    + "the settings. With --sweep, combination N writes into DIR/run-NNNN.")
+    Path tensorboard;
+
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-            description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only on a terminal). Default: ${DEFAULT-VALUE}.")
+            description = "Progress bar during each epoch: ${COMPLETION-CANDIDATES} (auto: only when standard error, where it is drawn, is a terminal). Default: ${DEFAULT-VALUE}.")
     ProgressMode progress;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
             description = "Write checkpoints (weights, momentum, position, settings) into DIR, and on SIGTERM or SIGINT "
-                    + "stop after the current step, write one and exit with code 75.")
+                    + "stop after the current step, write one and exit with code 75. A checkpoint is named by its position: "
+                    + "checkpoint-eEEEE-sSSSSSSSS.npz after EEEE finished epochs and SSSSSSSS samples into the next.")
     Path checkpointDir;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1",
@@ -166,7 +198,13 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return logFormat == Log.LogFormat.json;
     }
 
+    /** With checkpoints (or a sweep, whose runs have them), SIGTERM stops after a step instead of ending the process. */
+    boolean stopsGracefully() {
+        return checkpointDir != null || sweep != null;
+    }
+
     @Override
+    @SuppressWarnings("try") // the checkpoint directory's lock is held for the run, not used in it
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         if (sweep != null) {
@@ -175,14 +213,15 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         TrainSettings settings = validatedSettings(cmd);
         Log log = new Log(cmd.getOut(), cmd.getErr(), logFormat);
         // with checkpoints, SIGTERM and SIGINT become a stop request from the start (data loading included)
-        try (StopSignals signals = checkpointDir == null ? null : StopSignals.install(
+        try (CheckpointLock owned = checkpointDir == null ? null : CheckpointLock.take(checkpointDir);
+             StopSignals signals = checkpointDir == null ? null : StopSignals.install(
                 sig -> log.note(sig + " received: stopping after the current step to write a checkpoint"))) {
             return train(settings, log, signals);
         }
     }
 
     private int train(TrainSettings settings, Log log, StopSignals signals) {
-        Dataset all = DataDirectory.train(data.dir);
+        Dataset all = DataDirectory.train(data.dir, limit); // only the samples used are kept in memory
         Dataset test = DataDirectory.test(data.dir); // read now to fail early; scored only after training
         if (all.features() != test.features()) {
             throw new gpumlp.UserError("training images are " + all.rows() + "x" + all.cols()
@@ -223,19 +262,18 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             log.result(startLine(initial, train, validation, test), "start", Map.of("network", initial.shape(),
                     "train_samples", train.count(), "validation_samples", validation == null ? 0 : validation.count(),
                     "test_samples", test.count()));
-            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s, %d epochs, seed %d, deformations %s, "
-                    + "device %s", batchSize, num(learningRate), settings.schedule().describe(), num(momentum), epochs, seed,
-                    settings.deformation().describe(), backend.description()), "settings",
-                    Map.of("settings", settingsMap, "device", backend.description()));
+            log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s%s%s, %d epoch%s, seed %d, device %s",
+                    batchSize, num(learningRate), settings.schedule().describe(), num(momentum),
+                    settings.regularisation().describe(), deformations(settings), epochs, epochs == 1 ? "" : "s", seed,
+                    backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
                         Path file = store.save(state, settingsMap, checksums);
                         log.note("checkpoint " + state.position() + ": " + file);
                     }, signals::requested);
             Trainer.Result r;
-            try {
-                r = new Trainer(backend).run(start, train, validation, test, settings, new Listener(log, settings),
-                        checkpointing);
+            try (Listener listener = new Listener(log, settings, train.name(), board(settingsMap, backend.description(), train, log))) {
+                r = new Trainer(backend).run(start, train, validation, test, settings, listener, checkpointing);
             } catch (gpumlp.train.TrainingDivergedException e) {
                 if (store == null || store.list().isEmpty()) {
                     throw e;
@@ -253,6 +291,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             training.put("model_epoch", r.modelEpoch());
             ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), training, checksums, null);
             ModelFile.save(output, r.network(), meta);
+            if (onnx != null) {
+                gpumlp.export.OnnxModel.write(onnx, r.network(), meta);
+            }
             Map<String, Object> figures = RunResult.figures(r);
             if (result != null) {
                 RunResult.write(result, figures, settings, backend.description(), output, metrics);
@@ -263,15 +304,26 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return Cli.OK;
     }
 
+    /** The TensorBoard log of this run, or null without --tensorboard. */
+    private gpumlp.tensorboard.TrainingBoard board(Map<String, Object> settingsMap, String device, Dataset train, Log log) {
+        if (tensorboard == null) {
+            return null;
+        }
+        Map<String, Object> shown = new java.util.LinkedHashMap<>(settingsMap);
+        shown.put("device", device);
+        shown.put("data", train.describe());
+        gpumlp.tensorboard.TrainingBoard b = gpumlp.tensorboard.TrainingBoard.open(tensorboard, shown, log::warn);
+        log.note("TensorBoard events: " + b.file());
+        return b;
+    }
+
     /** What trains, what validates and when the test set is scored. */
     private static String startLine(Network initial, Dataset train, Dataset validation, Dataset test) {
         return validation == null
-                ? String.format(Locale.ROOT, "training %s on %s (%,d samples); no validation split (--validation 0): every "
-                        + "epoch is scored on the test set %s (%,d samples)", initial.shape(), train.name(), train.count(),
-                        test.name(), test.count())
-                : String.format(Locale.ROOT, "training %s on %s, validating on %s; the test set %s (%,d samples) is "
-                        + "scored once, after training", initial.shape(), train.name(), validation.name(), test.name(),
-                        test.count());
+                ? String.format(Locale.ROOT, "training %s on %s; no validation split (--validation 0): every "
+                        + "epoch is scored on the test set, %s", initial.shape(), train.describe(), test.describe())
+                : String.format(Locale.ROOT, "training %s on %s, validating on %s; the test set, %s, is "
+                        + "scored once, after training", initial.shape(), train.name(), validation.name(), test.describe());
     }
 
     /** Which epoch the model is, why, and its test figures. */
@@ -364,25 +416,53 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         Checks.require(cmd, stepGamma > 0 && stepGamma <= 1, "--step-gamma must be in (0, 1], got " + stepGamma);
         Checks.require(cmd, limit >= 0, "--limit must be 0 (all) or positive, got " + limit);
         Checks.require(cmd, (float) momentum < 1f, "--momentum " + momentum + " rounds to 1 in float32: use at most 0.9999");
+        Regularisation reg = regularisation(cmd);
         Schedule sched = schedule.create(learningRate, stepEvery, stepGamma);
-        for (int e = 0; e < epochs; e++) {
-            Checks.float32Rate(cmd, sched.rate(e, epochs), String.format(Locale.ROOT,
-                    "the learning rate in epoch %d would be %s, which is not a positive float32 number "
-                            + "(about 1e-38 to 3e38): change --lr%s", e + 1, sched.rate(e, epochs),
-                    schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
-        }
+        int bad = Checks.firstEpochWithoutFloat32Rate(sched, epochs);
+        Checks.require(cmd, bad < 0, String.format(Locale.ROOT, "the learning rate in epoch %d would be %s, which is not a "
+                + "positive float32 number (about 1e-38 to 3e38): change --lr%s", bad + 1, sched.rate(Math.max(bad, 0), epochs),
+                schedule == Schedule.Kind.step ? ", --step-gamma or --step-every" : ""));
         Checks.require(cmd, checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + checkpointEvery);
         Checks.require(cmd, keepCheckpoints >= 1, "--keep-checkpoints must be at least 1, got " + keepCheckpoints);
         Checks.require(cmd, !resume || checkpointDir != null, "--resume needs --checkpoint-dir (where to look for checkpoints)");
         Checks.require(cmd, sweepIndex == null || sweep != null, "--sweep-index needs --sweep");
         Checks.writableFile(cmd, output, "--output");
         Checks.writableFile(cmd, result, "--result");
-        Checks.require(cmd, checkpointDir == null || !java.nio.file.Files.exists(checkpointDir)
-                || java.nio.file.Files.isDirectory(checkpointDir), "--checkpoint-dir " + checkpointDir + " is a file, not a directory");
+        Checks.writableFile(cmd, onnx, "--onnx");
+        OutputChecks.directory(cmd, checkpointDir, "--checkpoint-dir");
+        OutputChecks.directory(cmd, tensorboard, "--tensorboard");
         Checks.writableFile(cmd, metrics, "--metrics");
         Checks.writableFile(cmd, plot, "--plot");
+        Map<String, Path> outputs = new java.util.LinkedHashMap<>();
+        outputs.put("--output", output);
+        outputs.put("--metrics", metrics);
+        outputs.put("--plot", plot);
+        outputs.put("--result", result);
+        outputs.put("--onnx", onnx);
+        outputs.put("--checkpoint-dir", checkpointDir);
+        OutputChecks.distinct(cmd, outputs);
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
-                choice.selection(cmd), deform.validated(cmd));
+                choice.selection(cmd), reg, deform.validated(cmd));
+    }
+
+    private Regularisation regularisation(CommandLine cmd) {
+        Checks.require(cmd, probability(dropout), "--dropout must be in [0, 1), got " + dropout);
+        Checks.require(cmd, probability(inputDropout), "--input-dropout must be in [0, 1), got " + inputDropout);
+        Checks.require(cmd, weightDecay >= 0 && Double.isFinite(weightDecay),
+                "--weight-decay must be 0 or a positive number, got " + weightDecay);
+        Checks.require(cmd, maxNorm == null || (maxNorm > 0 && Double.isFinite(maxNorm) && (float) (double) maxNorm > 0f),
+                "--max-norm must be a positive number, got " + maxNorm);
+        return new Regularisation(dropout, inputDropout, weightDecay, maxNorm == null ? 0 : maxNorm);
+    }
+
+    /** In [0, 1), also in float32 (where 0.99999999 is 1). */
+    private static boolean probability(double p) {
+        return p >= 0 && p < 1 && (float) p < 1f;
+    }
+
+    /** ", deformations elastic 34,4, rotate 15" for the settings line, or nothing without deformations. */
+    private static String deformations(TrainSettings s) {
+        return s.deformation().enabled() ? ", deformations " + s.deformation().describe() : "";
     }
 
     /** A number as a person writes it: 0.2, 0, 1e-05 -> 0.00001. */
@@ -390,40 +470,62 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
-    private static String title(TrainSettings s) {
-        StringBuilder sb = new StringBuilder("hidden ");
+    /** The plot's title: the data set, then the settings that shape the curves. */
+    static String plotTitle(String data, TrainSettings s) {
+        StringBuilder sb = new StringBuilder(data).append(": hidden ");
         for (int i = 0; i < s.hidden().length; i++) {
             sb.append(i == 0 ? "" : ",").append(s.hidden()[i]);
         }
-        return sb.toString();
+        return String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s%s", sb, s.batchSize(), num(s.learningRate()),
+                s.schedule().describe(), num(s.momentum()), s.regularisation().describe());
     }
 
     /** Prints the progress bar and the per-epoch line, and writes metrics and the plot. */
-    private final class Listener implements Trainer.Listener {
+    private final class Listener implements Trainer.Listener, AutoCloseable {
         private final Log log;
+        private final gpumlp.tensorboard.TrainingBoard board;
+        private final int batchSize;
         private final MetricsWriter metricsWriter;
         private final List<EpochPoint> points = new ArrayList<>();
         private final String title;
         private ProgressBar bar;
         private boolean plotWarned;
+        private Boolean terminal; // asked once, at the first epoch
         private final Selection.Metric select;
         private String heldOut;
 
-        Listener(Log log, TrainSettings s) {
+        /** The bar writes to standard error, so that is the stream that must be a terminal. */
+        private boolean stderrIsTerminal() {
+            if (terminal == null) {
+                terminal = gpumlp.util.Terminal.stderrIsTerminal();
+            }
+            return terminal;
+        }
+
+        Listener(Log log, TrainSettings s, String data, gpumlp.tensorboard.TrainingBoard board) {
             this.log = log;
+            this.board = board;
+            this.batchSize = s.batchSize();
             this.select = s.selection().metric();
             this.metricsWriter = metrics == null ? null : new MetricsWriter(metrics);
-            this.title = String.format(Locale.ROOT, "%s, batch %d, lr %s (%s), momentum %s", title(s),
-                    s.batchSize(), num(s.learningRate()), s.schedule().describe(), num(s.momentum()));
+            this.title = plotTitle(data, s);
         }
 
         @Override
         public EpochProgress epochStarted(int epoch, int epochs, double lr, long samples) {
             boolean show = !log.json()
-                    && (progress == ProgressMode.always || (progress == ProgressMode.auto && System.console() != null));
+                    && (progress == ProgressMode.always || (progress == ProgressMode.auto && stderrIsTerminal()));
             bar = show ? new ProgressBar(spec.commandLine().getErr(), String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs),
                     samples) : null;
-            return bar == null ? EpochProgress.NONE : bar;
+            EpochProgress shown = bar == null ? EpochProgress.NONE : bar;
+            return board == null ? shown : EpochProgress.both(shown, board.progress(epoch, batchSize, samples));
+        }
+
+        @Override
+        public void close() {
+            if (board != null) {
+                board.close();
+            }
         }
 
         @Override
@@ -450,6 +552,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 metricsWriter.write(r);
             }
             points.add(r.point());
+            if (board != null) {
+                board.epoch(r);
+            }
             heldOut = r.heldOut().key();
             if (plot != null) {
                 plot();

@@ -4,17 +4,21 @@ package gpumlp.cpu;
 import gpumlp.backend.Backend;
 import gpumlp.backend.EpochProgress;
 import gpumlp.backend.EpochStats;
+import gpumlp.backend.Regularisation;
 import gpumlp.backend.Evaluation;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.Dataset;
 import gpumlp.model.Network;
+import gpumlp.util.Philox;
 import gpumlp.util.Vectors;
 
 /**
- * Trains on host arrays with {@link CpuOps}. A step is: gather the batch, forward through every
- * layer, softmax + cross-entropy delta, back-propagate all deltas with the old weights, then update
- * every W(l); with deformations, the gathered inputs are replaced by the deformed images first. Loops are split over rows across {@link Parallel}'s threads; results do not depend on
- * the thread count.
+ * Trains on host arrays with {@link CpuOps}. A step is: gather the batch (input dropout), forward
+ * through every layer (ReLU, dropout), softmax + cross-entropy delta, back-propagate all deltas with
+ * the old weights (ReLU derivative, the same dropout mask), then update every W(l) (weight decay, the
+ * gradient step, max-norm). With deformations, the gathered inputs are replaced by the deformed
+ * images first (before input dropout). Loops are split over rows across {@link Parallel}'s threads; results do
+ * not depend on the thread count.
  */
 public final class CpuBackend implements Backend {
     private static final int EVAL_ROWS = 256;
@@ -117,13 +121,15 @@ public final class CpuBackend implements Backend {
             if (settings.deformation().enabled()) {
                 deform(settings, gaussian, order, start, rows);
             }
-            forward(rows);
+            Masks masks = new Masks(settings, order, start);
+            drop(masks, acts[0], rows, 0);
+            forward(rows, masks);
             CpuOps.LossAndCorrect lc = CpuOps.softmaxXent(logits, rows, outputs(), train.labels(), order, start);
-            backward(rows);
+            backward(rows, masks);
             update(rows, settings);
             lossSum += lc.loss();
             correct += lc.correct();
-            if (progress.due()) {
+            if (progress.due(start + rows)) {
                 progress.update(start + rows, lossSum, correct);
             }
             if (progress.stopRequested() && start + rows < n) {
@@ -143,7 +149,7 @@ public final class CpuBackend implements Backend {
         for (int start = 0; start < n; start += capacity) {
             int rows = Math.min(capacity, n - start);
             CpuOps.gatherBatch(data.images(), sizes[0], null, start, rows, acts[0]);
-            forward(rows);
+            forward(rows, Masks.NONE);
             for (int r = 0; r < rows; r++) {
                 predicted[start + r] = Vectors.argmax(logits[r], outputs());
             }
@@ -160,7 +166,7 @@ public final class CpuBackend implements Backend {
         for (int start = 0; start < count; start += capacity) {
             int rows = Math.min(capacity, count - start);
             CpuOps.gatherBatch(images, sizes[0], null, start, rows, acts[0]);
-            forward(rows);
+            forward(rows, Masks.NONE);
             CpuOps.softmax(logits, rows, outputs());
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(logits[r], 0, out, (start + r) * outputs(), outputs());
@@ -175,35 +181,68 @@ public final class CpuBackend implements Backend {
                 train.images(), train.rows(), train.cols(), order, start, from, to, acts[0]));
     }
 
-    /** acts[0] holds the input; fills acts[1..L-1] (ReLU) and the logits. */
-    private void forward(int rows) {
+    /** acts[0] holds the input; fills acts[1..L-1] (ReLU, then the step's dropout) and the logits. */
+    private void forward(int rows, Masks masks) {
         int L = layers();
         for (int l = 1; l <= L; l++) {
             float[][] out = l < L ? acts[l] : logits;
             CpuOps.linearForward(acts[l - 1], rows, sizes[l - 1], w[l - 1], sizes[l], out, par);
             if (l < L) {
                 CpuOps.reluForward(out, rows, sizes[l]);
+                drop(masks, out, rows, l);
             }
         }
     }
 
-    /** logits already hold delta(L); computes delta(L-1)..delta(1) with the weights before the update. */
-    private void backward(int rows) {
+    /**
+     * logits already hold delta(L); computes delta(L-1)..delta(1) with the weights before the update.
+     * A dropped unit has x = 0, so reluBackward clears its delta; dropout then scales the kept ones as
+     * the forward pass scaled their activations.
+     */
+    private void backward(int rows, Masks masks) {
         for (int l = layers(); l >= 2; l--) {
             CpuOps.linearBackward(delta(l), rows, sizes[l], w[l - 1], sizes[l - 1], deltas[l - 1], par);
             CpuOps.reluBackward(deltas[l - 1], acts[l - 1], rows, sizes[l - 1]);
+            drop(masks, deltas[l - 1], rows, l - 1);
         }
     }
 
+    /** Weight decay, the gradient step and max-norm (hidden layers only), layer by layer. */
     private void update(int rows, StepSettings s) {
+        boolean decay = s.weightDecay() > 0f;
         for (int l = 1; l <= layers(); l++) {
+            int dIn = sizes[l - 1];
+            int dOut = sizes[l];
+            if (decay && s.momentum() == 0f) {
+                CpuOps.weightDecay(w[l - 1], w[l - 1], dIn, dOut, s.decayShrink());
+            }
             if (rows == 1 && s.momentum() == 0f) {
-                CpuOps.outerProductUpdate(w[l - 1], acts[l - 1][0], sizes[l - 1], delta(l)[0], sizes[l], s.learningRate());
+                CpuOps.outerProductUpdate(w[l - 1], acts[l - 1][0], dIn, delta(l)[0], dOut, s.learningRate());
             } else {
                 CpuOps.sgdUpdate(w[l - 1], velocity == null ? null : velocity[l - 1], s.momentum(), s.learningRate(),
-                        acts[l - 1], rows, sizes[l - 1], delta(l), sizes[l], par);
+                        acts[l - 1], rows, dIn, delta(l), dOut, decay ? s.decayPerSum(rows) : 0f, par);
+            }
+            if (s.maxNorm() > 0f && l < layers()) {
+                CpuOps.maxNorm(w[l - 1], dIn, dOut, s.maxNorm());
             }
         }
+    }
+
+    /** Applies the step's dropout mask of {@code layer} (0 = the input) to x, rows x d(layer). */
+    private void drop(Masks m, float[][] x, int rows, int layer) {
+        float p = m.s() == null ? 0f : layer == 0 ? m.s().inputDropout() : m.s().dropout();
+        if (p > 0f) {
+            CpuOps.dropout(x, rows, sizes[layer], null, m.order(), m.start(), m.s().seed(), m.s().epoch(),
+                    Philox.STREAM_DROPOUT + layer, p, Regularisation.keepScale(p), par);
+        }
+    }
+
+    /**
+     * Whose masks a step draws: the samples order[start..] in the epoch and with the seed of s; units
+     * of layer l use Philox stream STREAM_DROPOUT + l. NONE (evaluation, prediction) drops nothing.
+     */
+    private record Masks(StepSettings s, int[] order, int start) {
+        static final Masks NONE = new Masks(null, null, 0);
     }
 
     private float[][] delta(int l) {

@@ -1,6 +1,7 @@
 // The float32 operations of one training step on the CPU, named for the CUDA kernels and cuBLAS calls that will mirror them.
 package gpumlp.cpu;
 
+import gpumlp.util.Philox;
 import gpumlp.util.Vectors;
 import java.util.Arrays;
 
@@ -14,7 +15,8 @@ import java.util.Arrays;
  *
  * <p>Names are shared with the GPU backend to come: {@code gatherBatch} = gather_batch, {@code reluForward} =
  * relu_forward, {@code reluBackward} = relu_backward, {@code softmaxXent} = softmax_xent,
- * {@code outerProductUpdate} = outer_product_update, {@code momentumUpdate} = momentum_update;
+ * {@code outerProductUpdate} = outer_product_update, {@code momentumUpdate} = momentum_update,
+ * {@code dropout} = dropout, {@code weightDecay} = weight_decay, {@code maxNorm} = max_norm;
  * {@code linearForward}, {@code linearBackward} and {@code sgdUpdate} are the cuBLAS SGEMM calls.
  *
  * <p>Zero inputs are skipped in the sums (MNIST pixels are ~80 % zero, hidden units ~50 %): adding
@@ -174,10 +176,13 @@ public final class CpuOps {
     /**
      * Mini-batch SGD with the sum of the per-sample outer products G = [1 X]^T Delta:
      * W -= (eta / rows) G, or with momentum mu > 0: V = mu V + G / rows; W -= eta V.
+     * With momentum, decayPerSum = lambda rows adds weight decay first, as weight_decay does on the GPU:
+     * G[i] += decayPerSum W[i] for the non-bias rows i >= 1 (0: none). (Without momentum, the caller
+     * applies {@link #weightDecay} to W before this.)
      * x: rows x dIn; delta: rows x dOut; w, v: (dIn+1) x dOut (v unused when mu = 0).
      */
     public static void sgdUpdate(float[][] w, float[][] v, float mu, float eta, float[][] x, int rows, int dIn,
-                                 float[][] delta, int dOut, Parallel par) {
+                                 float[][] delta, int dOut, float decayPerSum, Parallel par) {
         float scale = eta / rows;
         float invRows = 1f / rows;
         par.forRange(dIn + 1, MIN_ROWS_PER_TASK, (from, to) -> {
@@ -199,6 +204,9 @@ public final class CpuOps {
                         wi[j] -= scale * g[j];
                     }
                 } else {
+                    if (i > 0 && decayPerSum != 0f) {
+                        addScaled(g, wi, dOut, decayPerSum);
+                    }
                     momentumUpdate(wi, v[i], dOut, mu, eta, g, invRows);
                 }
             }
@@ -226,6 +234,105 @@ public final class CpuOps {
                 for (int j = 0; j < dOut; j++) {
                     wi[j] -= a * delta[j];
                 }
+            }
+        }
+    }
+
+    /**
+     * dropout, in place: x[r][j] = x[r][j] * scale where unit j of row r is kept, else 0, for j < d.
+     * Row r is sample order[start + r] of the training set (start + r when order is null); unit j is
+     * drawn as unit unitOf[j] (j when unitOf is null). The draw is word u % 4 of Philox4x32-10 with
+     * counter (u / 4, sample, epoch, stream) and key seed ({@link Philox}); the unit is kept when
+     * {@link #dropoutKeeps}. scale = 1 / (1 - p) (inverted dropout). Used on the activations in the
+     * forward pass and on the deltas in the backward pass, which so see the same mask. x: rows x d.
+     */
+    public static void dropout(float[][] x, int rows, int d, int[] unitOf, int[] order, int start, long seed, int epoch,
+                               int stream, float p, float scale, Parallel par) {
+        int k0 = (int) seed;
+        int k1 = (int) (seed >>> 32);
+        par.forRange(rows, MIN_ROWS_PER_TASK, (from, to) -> {
+            int[] c = new int[4];
+            for (int r = from; r < to; r++) {
+                int sample = order == null ? start + r : order[start + r];
+                float[] xr = x[r];
+                if (unitOf == null) { // units in order: one draw of four words per block of four units
+                    for (int j0 = 0; j0 < d; j0 += 4) {
+                        draw(c, j0 >>> 2, sample, epoch, stream, k0, k1);
+                        for (int j = j0; j < Math.min(j0 + 4, d); j++) {
+                            xr[j] = dropoutKeeps(c[j & 3], p) ? xr[j] * scale : 0f;
+                        }
+                    }
+                } else {
+                    for (int j = 0; j < d; j++) {
+                        int u = unitOf[j];
+                        draw(c, u >>> 2, sample, epoch, stream, k0, k1);
+                        xr[j] = dropoutKeeps(c[u & 3], p) ? xr[j] * scale : 0f;
+                    }
+                }
+            }
+        });
+    }
+
+    /** c = Philox4x32-10 of the counter (block, sample, epoch, stream) with key (k0, k1). */
+    private static void draw(int[] c, int block, int sample, int epoch, int stream, int k0, int k1) {
+        c[0] = block;
+        c[1] = sample;
+        c[2] = epoch;
+        c[3] = stream;
+        Philox.philox4x32(c, k0, k1);
+    }
+
+    /** The dropout rule, stated once for both backends: a unit is kept when the uniform of its word is >= p. */
+    public static boolean dropoutKeeps(int word, float p) {
+        return Philox.uniform(word) >= p;
+    }
+
+    /**
+     * weight_decay: y[i][j] += a * w[i][j] for the non-bias rows i = 1..dIn (row 0, the bias, is not
+     * decayed). Without momentum y = w and a = -eta lambda (the weights shrink before the gradient
+     * step); with momentum y is the summed gradient G and a = lambda rows. y, w: (dIn+1) x dOut.
+     */
+    public static void weightDecay(float[][] y, float[][] w, int dIn, int dOut, float a) {
+        for (int i = 1; i <= dIn; i++) {
+            addScaled(y[i], w[i], dOut, a);
+        }
+    }
+
+    /** y[j] += a * x[j] for j < n (the product rounded first, as on the GPU). */
+    private static void addScaled(float[] y, float[] x, int n, float a) {
+        for (int j = 0; j < n; j++) {
+            y[j] += a * x[j];
+        }
+    }
+
+    /**
+     * max_norm: each column j of W (unit j's incoming weights) without the bias row is rescaled to
+     * norm c where its norm is larger: n_j = sqrt(sum_{i=1..dIn} w_ij^2), summed in double (each square
+     * is exact there), and w_ij *= (float) (c / n_j) for i >= 1 when n_j > c. w: (dIn+1) x dOut.
+     */
+    public static void maxNorm(float[][] w, int dIn, int dOut, float c) {
+        double[] sq = new double[dOut];
+        for (int i = 1; i <= dIn; i++) {
+            float[] wi = w[i];
+            for (int j = 0; j < dOut; j++) {
+                double v = wi[j];
+                sq[j] += v * v;
+            }
+        }
+        float[] factor = new float[dOut];
+        boolean any = false;
+        for (int j = 0; j < dOut; j++) {
+            double norm = Math.sqrt(sq[j]);
+            factor[j] = norm > c ? (float) (c / norm) : 1f;
+            any |= norm > c;
+        }
+        if (!any) {
+            return;
+        }
+        for (int i = 1; i <= dIn; i++) {
+            float[] wi = w[i];
+            for (int j = 0; j < dOut; j++) {
+                wi[j] *= factor[j];
             }
         }
     }

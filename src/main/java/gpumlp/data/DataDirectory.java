@@ -13,15 +13,20 @@ public final class DataDirectory {
 
     /** The training set: train-images-idx3-ubyte + train-labels-idx1-ubyte. */
     public static Dataset train(Path dir) {
-        return load(dir, "train", "train");
+        return train(dir, 0);
+    }
+
+    /** The first {@code limit} training samples (0: all), without holding the rest in memory. */
+    public static Dataset train(Path dir, int limit) {
+        return load(dir, "train", "train", limit);
     }
 
     /** The test set: t10k-images-idx3-ubyte + t10k-labels-idx1-ubyte. */
     public static Dataset test(Path dir) {
-        return load(dir, "t10k", "test");
+        return load(dir, "t10k", "test", 0);
     }
 
-    private static Dataset load(Path dir, String prefix, String role) {
+    private static Dataset load(Path dir, String prefix, String role, int limit) {
         if (!Files.isDirectory(dir)) {
             String problem = Files.exists(dir) ? " is not a directory" : " does not exist";
             throw new UserError("data directory " + dir + problem + ": run data/fetch-mnist.sh to download MNIST,"
@@ -30,7 +35,7 @@ public final class DataDirectory {
         Path images = find(dir, prefix + "-images", "idx3-ubyte", role + " images");
         Path labels = find(dir, prefix + "-labels", "idx1-ubyte", role + " labels");
         Path base = dir.toAbsolutePath().normalize().getFileName(); // null only for a file-system root
-        return IdxDataset.load(images, labels, (base == null ? dir.toString() : base.toString()) + " " + role);
+        return IdxDataset.load(images, labels, (base == null ? dir.toString() : base.toString()) + " " + role, limit);
     }
 
     /** Candidate names for one file, standard spelling first. */
@@ -48,7 +53,7 @@ public final class DataDirectory {
         List<String> names = candidates(stem, suffix);
         for (String n : names) {
             Path p = dir.resolve(n);
-            if (Files.isRegularFile(p)) {
+            if (Files.exists(p)) { // a FIFO or directory of that name gets its own error from Idx, not "no file"
                 return p;
             }
         }

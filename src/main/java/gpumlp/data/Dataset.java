@@ -17,6 +17,7 @@ public final class Dataset {
     private final int rows;
     private final int cols;
     private final Map<String, String> checksums; // file name -> lowercase hex SHA-256 of decompressed IDX bytes
+    private final String description; // what describe() returns
 
     /** A data set built in memory (no source files, so no checksums). Arrays are used as given, not copied. */
     public Dataset(String name, byte[] images, byte[] labels, int count, int rows, int cols) {
@@ -26,6 +27,12 @@ public final class Dataset {
     /** A data set read from files; {@code checksums} maps each file name to the SHA-256 of its decompressed bytes. */
     public Dataset(String name, byte[] images, byte[] labels, int count, int rows, int cols,
                    Map<String, String> checksums) {
+        this(name, images, labels, count, rows, cols, checksums,
+                String.format(java.util.Locale.ROOT, "%s (%,d samples)", name, count));
+    }
+
+    private Dataset(String name, byte[] images, byte[] labels, int count, int rows, int cols,
+                    Map<String, String> checksums, String description) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(labels, "labels");
@@ -56,9 +63,13 @@ public final class Dataset {
         this.rows = rows;
         this.cols = cols;
         this.checksums = Collections.unmodifiableMap(new LinkedHashMap<>(checksums));
+        this.description = description;
     }
 
     public String name() { return name; }
+
+    /** How messages name it: "mnist train (60,000 samples)", or "the first 5,000 samples of mnist train". */
+    public String describe() { return description; }
     public int count() { return count; }
     public int rows() { return rows; }
     public int cols() { return cols; }
@@ -95,7 +106,8 @@ public final class Dataset {
         }
         byte[] img = java.util.Arrays.copyOf(images, n * features());
         byte[] lab = java.util.Arrays.copyOf(labels, n);
-        return new Dataset(name + " (first " + n + ")", img, lab, n, rows, cols, checksums);
+        return new Dataset(name + " (first " + n + ")", img, lab, n, rows, cols, checksums,
+                String.format(java.util.Locale.ROOT, "the first %,d samples of %s", n, name));
     }
 
     /**

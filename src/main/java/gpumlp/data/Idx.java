@@ -2,6 +2,8 @@
 package gpumlp.data;
 
 import gpumlp.UserError;
+import gpumlp.util.InputFiles;
+import gpumlp.util.IoErrors;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -16,7 +18,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 public final class Idx {
@@ -25,10 +26,12 @@ public final class Idx {
     public static final int MAX_DIMS = 4;
     /** Largest data section we can hold in one Java array. */
     public static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 8;
+    /** Deflate cannot compress better than about 1032:1, so a gzip file promising more is truncated. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     /**
      * One IDX array: {@code dims} as in the header (dims[0] is usually the sample count), {@code data} the
-     * product(dims) unsigned bytes in row-major order, {@code sha256} the lowercase hex SHA-256 of the whole
+     * product(dims) unsigned bytes in row-major order (only the first items when read with a limit), {@code sha256} the lowercase hex SHA-256 of the whole
      * decompressed file (header included).
      */
     public record Array(int[] dims, byte[] data, String sha256) {
@@ -44,6 +47,15 @@ public final class Idx {
 
     /** Reads and validates {@code file}; throws IdxFormatException (a UserError) naming the file on any problem. */
     public static Array read(Path file) {
+        return read(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(Path)}, but keeps in memory only the first {@code maxItems} items (along the
+     * first dimension): the rest is still read, checked and part of the checksum, so a limited run
+     * records the same data checksums as a full one. {@code dims} stay those of the header.
+     */
+    public static Array read(Path file, long maxItems) {
         if (Files.isDirectory(file)) {
             throw new UserError(file + ": is a directory, expected an IDX file");
         }
@@ -53,24 +65,25 @@ public final class Idx {
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": file does not exist");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+            throw new UserError(file + ": cannot read: " + IoErrors.describe(e), e);
         }
+        InputFiles.regularFile(file, "data file");
         if (size == 0) {
             throw new IdxFormatException(file + ": file is empty, expected an IDX file (raw or gzip-compressed)");
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             boolean gzip = startsWithGzipMagic(raw);
-            return gzip ? readGzip(file, raw) : parse(file, raw, false, size);
+            return gzip ? readGzip(file, raw, size, maxItems) : parse(file, raw, false, size, maxItems);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": file does not exist");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+            throw new UserError(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
-    private static Array readGzip(Path file, InputStream raw) throws IOException {
-        try {
-            return parse(file, new GZIPInputStream(raw, 1 << 16), true, -1);
+    private static Array readGzip(Path file, InputStream raw, long size, long maxItems) throws IOException {
+        try (InputStream in = new StrictGzipInputStream(raw)) {
+            return parse(file, in, true, size, maxItems);
         } catch (EOFException e) {
             throw new IdxFormatException(file + ": gzip data is truncated (unexpected end of compressed stream);"
                     + " download or decompress the file again", e);
@@ -88,8 +101,9 @@ public final class Idx {
         return b0 == 0x1f && b1 == 0x8b;
     }
 
-    /** Parses the decompressed stream; {@code fileSize} is the raw size (or -1 when compressed). */
-    private static Array parse(Path file, InputStream decompressed, boolean gzip, long fileSize) throws IOException {
+    /** Parses the decompressed stream; {@code fileSize} is the size of the file as stored (compressed or not). */
+    private static Array parse(Path file, InputStream decompressed, boolean gzip, long fileSize, long maxItems)
+            throws IOException {
         MessageDigest sha = sha256();
         InputStream in = new DigestInputStream(decompressed, sha);
         String what = gzip ? " (after gzip decompression)" : "";
@@ -138,17 +152,26 @@ public final class Idx {
         int expected = product.intValueExact();
         long header = 4L + 4L * ndims;
 
-        // Raw file: check the size before reading so a bad header cannot make us allocate a huge array.
-        if (fileSize >= 0 && fileSize != header + expected) {
+        // Check the size before reading so a bad header cannot make us allocate a huge array.
+        if (!gzip && fileSize != header + expected) {
             throw sizeMismatch(file, what, expected, fileSize - header);
         }
-        byte[] data = in.readNBytes(expected);
-        if (data.length < expected) {
-            throw sizeMismatch(file, what, expected, data.length);
+        if (gzip && expected > fileSize * MAX_DEFLATE_RATIO + 1024) {
+            throw new IdxFormatException(file + ": truncated" + what + ": the header describes " + expected
+                    + " bytes of data, more than " + fileSize + " compressed bytes can hold");
         }
-        long trailing = drain(in);
-        if (trailing > 0) {
-            throw sizeMismatch(file, what, expected, expected + trailing);
+        long itemBytes = dims[0] == 0 ? 0 : expected / dims[0];
+        int kept = (int) (Math.min(dims[0], Math.max(0, maxItems)) * itemBytes);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (kept > heap / 2) {
+            throw new IdxFormatException(String.format(java.util.Locale.ROOT, "%s: %,d MB of data is more than half of "
+                    + "this JVM's %,d MB heap: give Java more memory (java -Xmx... -jar)", file, kept >> 20, heap >> 20));
+        }
+        byte[] data = new byte[kept];
+        int got = in.readNBytes(data, 0, kept);
+        long rest = drain(in);
+        if (got + rest != expected) {
+            throw sizeMismatch(file, what, expected, got + rest);
         }
         return new Array(dims, data, HexFormat.of().formatHex(sha.digest()));
     }

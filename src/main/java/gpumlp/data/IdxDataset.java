@@ -13,8 +13,17 @@ public final class IdxDataset {
      * Throws IdxFormatException (a UserError) naming the offending file on any problem.
      */
     public static Dataset load(Path images, Path labels, String name) {
-        Idx.Array img = Idx.read(images);
-        Idx.Array lab = Idx.read(labels);
+        return load(images, labels, name, 0);
+    }
+
+    /**
+     * As {@link #load(Path, Path, String)}, keeping only the first {@code limit} samples in memory (0:
+     * all). Both files are still read whole and checksummed.
+     */
+    public static Dataset load(Path images, Path labels, String name, int limit) {
+        long keep = limit > 0 ? limit : Long.MAX_VALUE;
+        Idx.Array img = Idx.read(images, keep);
+        Idx.Array lab = Idx.read(labels); // one byte a sample: all of them are checked
 
         int[] d = img.dims(); // [n, rows, cols] or [n, features]
         int n;
@@ -59,6 +68,7 @@ public final class IdxDataset {
         Map<String, String> sums = new LinkedHashMap<>();
         sums.put(images.getFileName().toString(), img.sha256());
         sums.put(labels.getFileName().toString(), lab.sha256());
-        return new Dataset(name, img.data(), y, n, rows, cols, sums);
+        int kept = (int) Math.min(n, keep);
+        return new Dataset(name, img.data(), kept < n ? java.util.Arrays.copyOf(y, kept) : y, kept, rows, cols, sums);
     }
 }

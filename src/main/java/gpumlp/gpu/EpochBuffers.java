@@ -12,26 +12,32 @@ final class EpochBuffers implements AutoCloseable {
     final DeviceBuffer order;          // n sample indices
     final DeviceBuffer lossPerStep;    // steps doubles
     final DeviceBuffer correctPerStep; // steps ints
+    final DeviceBuffer key;            // 3 ints: the seed's low and high words and the epoch (dropout's Philox key)
     private final PinnedBuffer staging;
 
     EpochBuffers(int n, int steps) {
         DeviceBuffer o = null;
         DeviceBuffer l = null;
         DeviceBuffer c = null;
+        DeviceBuffer k = null;
         try {
             o = DeviceBuffer.ints(n, "the epoch permutation");
             l = DeviceBuffer.doubles(steps, "per-step losses");
             c = DeviceBuffer.ints(steps, "per-step correct counts");
-            // inputs: n ints, the step, the scalars; outputs: steps doubles and steps ints
-            this.staging = new PinnedBuffer(Math.max(4L * n + 4 + 4L * StepScalars.SLOTS, 12L * steps));
+            k = DeviceBuffer.ints(KEY_WORDS, "the dropout key");
+            // inputs: n ints, the step, the scalars, the key; outputs: steps doubles and steps ints
+            this.staging = new PinnedBuffer(Math.max(4L * n + 4 + 4L * StepScalars.SLOTS + 4L * KEY_WORDS, 12L * steps));
         } catch (RuntimeException e) {
-            GpuBackend.closeAll(o, l, c);
+            GpuBackend.closeAll(o, l, c, k);
             throw e;
         }
         this.order = o;
         this.lossPerStep = l;
         this.correctPerStep = c;
+        this.key = k;
     }
+
+    private static final int KEY_WORDS = 3;
 
     /** True when these buffers hold an epoch of n samples in `steps` steps. */
     boolean fits(int n, int steps) {
@@ -39,17 +45,22 @@ final class EpochBuffers implements AutoCloseable {
     }
 
     /**
-     * Enqueues the copies of the permutation into {@link #order}, 0 into {@code step} and the scalar
-     * values into {@code scalars}. The stream must be idle (the staging bytes are overwritten).
+     * Enqueues the copies of the permutation into {@link #order}, 0 into {@code step}, the scalar
+     * values into {@code scalars} and the seed and epoch into {@link #key}. The stream must be idle
+     * (the staging bytes are overwritten).
      */
-    void stage(CudaContext ctx, int[] permutation, DeviceBuffer step, float[] scalarValues, DeviceBuffer scalars) {
+    void stage(CudaContext ctx, int[] permutation, DeviceBuffer step, float[] scalarValues, DeviceBuffer scalars,
+               long seed, int epochNumber) {
         long orderBytes = 4L * permutation.length;
+        long keyBytes = orderBytes + 4 + 4L * scalarValues.length;
         staging.putInts(0, permutation);
         staging.putInts(orderBytes, new int[] {0});
         staging.putFloats(orderBytes + 4, scalarValues);
+        staging.putInts(keyBytes, new int[] {(int) seed, (int) (seed >>> 32), epochNumber});
         order.uploadAsync(staging, 0, permutation.length, ctx.stream());
         step.uploadAsync(staging, orderBytes, 1, ctx.stream());
         scalars.uploadAsync(staging, orderBytes + 4, scalarValues.length, ctx.stream());
+        key.uploadAsync(staging, keyBytes, KEY_WORDS, ctx.stream());
     }
 
     /** Waits for the epoch and sums its first `steps` slots, in order. */
@@ -92,7 +103,7 @@ final class EpochBuffers implements AutoCloseable {
 
     @Override
     public void close() {
-        GpuBackend.closeAll(order, lossPerStep, correctPerStep);
+        GpuBackend.closeAll(order, lossPerStep, correctPerStep, key);
         staging.close();
     }
 }

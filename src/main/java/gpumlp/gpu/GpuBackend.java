@@ -1,9 +1,15 @@
 // The GPU implementation of the Backend seam: data, weights and every training step stay on the device.
 package gpumlp.gpu;
 
+import static gpumlp.gpu.StepScalars.DECAY_FULL;
+import static gpumlp.gpu.StepScalars.DECAY_SHRINK;
+import static gpumlp.gpu.StepScalars.DECAY_TAIL;
+import static gpumlp.gpu.StepScalars.DROPOUT;
 import static gpumlp.gpu.StepScalars.ETA;
+import static gpumlp.gpu.StepScalars.INPUT_DROPOUT;
 import static gpumlp.gpu.StepScalars.INV_FULL;
 import static gpumlp.gpu.StepScalars.INV_TAIL;
+import static gpumlp.gpu.StepScalars.MAX_NORM;
 import static gpumlp.gpu.StepScalars.MU;
 import static gpumlp.gpu.StepScalars.NEG_RATE_FULL;
 import static gpumlp.gpu.StepScalars.NEG_RATE_TAIL;
@@ -18,6 +24,7 @@ import gpumlp.backend.Evaluation;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.Dataset;
 import gpumlp.model.Network;
+import gpumlp.util.Philox;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +32,13 @@ import java.util.Map;
 import jcuda.Pointer;
 
 /**
- * A training step is the CPU backend's, in the same order and with the same names: gather_batch,
- * then per layer linearForward (SGEMM) and relu_forward, softmax_xent, then per layer from the top
- * linearBackward (SGEMM) and relu_backward with the weights before the update, then per layer the
- * update: outer_product_update for a batch of one, an SGEMM with beta = 1 for a mini-batch, or an
- * SGEMM into a gradient buffer and momentum_update. The output layer's update runs on a second
+ * A training step is the CPU backend's, in the same order and with the same names: gather_batch
+ * (and dropout of the input), then per layer linearForward (SGEMM) and relu_forward (and dropout),
+ * softmax_xent, then per layer from the top linearBackward (SGEMM) and relu_backward (and dropout of
+ * the deltas, the same mask) with the weights before the update, then per layer the update: (with
+ * weight decay and no momentum, weight_decay on W first) outer_product_update for a batch of one, an
+ * SGEMM with beta = 1 for a mini-batch, or an SGEMM into a gradient buffer (weight_decay on it) and
+ * momentum_update; then max_norm on the hidden layers' W. The output layer's update runs on a second
  * stream, overlapping the rest of the backward pass, once its weights have been read for the last
  * time in the step; the step ends by joining the two streams.
  *
@@ -46,8 +55,12 @@ import jcuda.Pointer;
  * for lives in device memory, and every input feature is trained (ink may reach the dead ones).
  *
  * <p>W1's rows follow the {@link FeatureOrder} of the training set on the device; the training
- * products use only its live features. w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major:
- * weights, momentum state, gradient. Batch buffers are described in {@link BatchBuffers}.
+ * products use only its live features, except with weight decay, which changes every row (dead
+ * features' weights decay too, as on the CPU), so the updates then cover all of them. Input dropout
+ * draws each column's mask as the feature it holds. The dropout key (seed and epoch) is in device
+ * memory ({@link EpochBuffers#key}), the probabilities and factors in {@link StepScalars}.
+ * w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major: weights, momentum state, gradient. Batch
+ * buffers are described in {@link BatchBuffers}.
  */
 public final class GpuBackend implements Backend {
     /** Rows per evaluation chunk, also the least batch capacity (evaluation then never reallocates). */
@@ -83,7 +96,15 @@ public final class GpuBackend implements Backend {
     private boolean deforming;        // this epoch deforms (and so trains every input feature)
 
     /** What a captured graph depends on besides the buffers it points to (deformation NONE: none). */
-    private record GraphKey(int batchSize, int rows, int steps, boolean momentum, Deformation deformation, long seed) {}
+    private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation, long seed) {}
+
+    /** Which launches a step makes: the options that are on (their values are read from device memory). */
+    private record StepOps(boolean momentum, boolean inputDropout, boolean dropout, boolean decay, boolean maxNorm) {
+        static StepOps of(StepSettings s) {
+            return new StepOps(s.momentum() > 0f, s.inputDropout() > 0f, s.dropout() > 0f, s.weightDecay() > 0f,
+                    s.maxNorm() > 0f);
+        }
+    }
 
     private GpuBackend(CudaContext ctx, boolean tf32, boolean useGraphs, boolean profile) {
         this.ctx = ctx;
@@ -296,10 +317,10 @@ public final class GpuBackend implements Backend {
         int full = n / b;
         int tail = n % b;
         int steps = full + (tail > 0 ? 1 : 0);
-        boolean momentum = s.momentum() > 0f;
+        StepOps ops = StepOps.of(s);
         ensureBatchCapacity(Math.min(b, n));
         ensureEpochBuffers(n, steps);
-        if (momentum) {
+        if (ops.momentum()) {
             ensureMomentumBuffers();
         }
         deforming = s.deformation().enabled();
@@ -310,7 +331,7 @@ public final class GpuBackend implements Backend {
         if (deforming) {
             deform.setEpoch(s.epoch());
         }
-        epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars);
+        epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars, s.seed(), s.epoch());
         if (profiler != null) {
             profiler.reset(); // report the last epoch: the first one pays for loading cuBLAS's kernels
         }
@@ -318,7 +339,7 @@ public final class GpuBackend implements Backend {
         if (useGraphs) {
             int k = Math.min(STEPS_PER_GRAPH, full);
             while (k > 1 && full - done >= k) {
-                graph(b, b, k, momentum).launch();
+                graph(b, b, k, ops).launch();
                 done += k;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -326,7 +347,7 @@ public final class GpuBackend implements Backend {
                 }
             }
             while (done < full) {
-                graph(b, b, 1, momentum).launch();
+                graph(b, b, 1, ops).launch();
                 done++;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -334,11 +355,11 @@ public final class GpuBackend implements Backend {
                 }
             }
             if (tail > 0) {
-                graph(b, tail, 1, momentum).launch();
+                graph(b, tail, 1, ops).launch();
             }
         } else {
             while (done < full) {
-                eagerStep(b, b, momentum);
+                eagerStep(b, b, ops);
                 done++;
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
@@ -346,7 +367,7 @@ public final class GpuBackend implements Backend {
                 }
             }
             if (tail > 0) {
-                eagerStep(b, tail, momentum);
+                eagerStep(b, tail, ops);
             }
         }
         return epoch.finish(ctx, n, steps);
@@ -354,20 +375,21 @@ public final class GpuBackend implements Backend {
 
     /** Reads the running totals when the progress display asks (this waits for the GPU). */
     private void report(EpochProgress progress, int stepsDone, int b, int n) {
-        if (progress.due()) {
-            EpochStats sofar = epoch.sofar(ctx, Math.min((long) stepsDone * b, n), stepsDone);
+        long samples = Math.min((long) stepsDone * b, n);
+        if (progress.due(samples)) {
+            EpochStats sofar = epoch.sofar(ctx, samples, stepsDone);
             progress.update(sofar.samples(), sofar.lossSum(), sofar.correct());
         }
     }
 
-    private CudaGraph graph(int b, int rows, int steps, boolean momentum) {
-        GraphKey key = new GraphKey(b, rows, steps, momentum, deforming ? deform.settings : Deformation.NONE,
+    private CudaGraph graph(int b, int rows, int steps, StepOps ops) {
+        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE,
                 deforming ? deform.seed : 0L);
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             graph = CudaGraph.capture(ctx, () -> {
                 for (int i = 0; i < steps; i++) {
-                    trainStep(b, rows, momentum);
+                    trainStep(b, rows, ops);
                 }
             });
             graphs.put(key, graph);
@@ -375,11 +397,11 @@ public final class GpuBackend implements Backend {
         return graph;
     }
 
-    private void eagerStep(int b, int rows, boolean momentum) {
+    private void eagerStep(int b, int rows, StepOps ops) {
         if (profiler != null) {
             profiler.begin();
         }
-        trainStep(b, rows, momentum);
+        trainStep(b, rows, ops);
         if (profiler != null) {
             profiler.end();
         }
@@ -398,7 +420,7 @@ public final class GpuBackend implements Backend {
     }
 
     /** One SGD step on the batch the step counter points at; `rows` is the batch size b, or fewer for the last one. */
-    private void trainStep(int b, int rows, boolean momentum) {
+    private void trainStep(int b, int rows, StepOps ops) {
         int L = layers();
         boolean full = rows == b;
         BatchBuffers bb = batch;
@@ -408,11 +430,14 @@ public final class GpuBackend implements Backend {
         kernels.gatherBatch(train.images(), sizes[0], epoch.order, step, b, 0, rows, train.labels(), featureOf,
                 bb.act[0], bb.ld[0], bb.labels);
         mark("gather_batch");
-        if (deforming) {
+        if (deforming) { // before input dropout, which drops pixels of the deformed image
             deform.enqueue(kernels, train, epoch.order, step, b, rows, featureOf, bb.act[0], bb.ld[0]);
             mark("deform");
         }
-        forward(rows, trainedInputs());
+        if (ops.inputDropout()) { // every feature's column, in device order: column c holds feature featureOf[c]
+            dropout(firstUnit(bb.act[0]), bb.ld[0], rows, 0, featureOf, b, 0, INPUT_DROPOUT);
+        }
+        forward(rows, trainedInputs(), ops.dropout() ? b : 0);
         kernels.softmaxXent(bb.pre[L], rows, sizes[L], bb.labels, step, epoch.lossPerStep, epoch.correctPerStep,
                 bb.partialLoss, bb.partialCorrect, blocksDone);
         mark("softmax_xent");
@@ -422,14 +447,17 @@ public final class GpuBackend implements Backend {
             mark("linearBackward W" + l);
             if (l == L && overlap) { // W(L) has been read for the last time in this step: update it alongside
                 ctx.forkToSide();
-                update(L, rows, full, momentum, sideKernels, sideGemm);
+                update(L, rows, full, ops, sideKernels, sideGemm);
             }
             kernels.reluBackward(bb.pre[l - 1], sizes[l - 1], bb.act[l - 1], bb.ld[l - 1], rows, sizes[l - 1]);
             mark("relu_backward " + (l - 1));
+            if (ops.dropout()) { // the forward pass's mask: softmax_xent advanced the step, so start = -b
+                dropout(bb.pre[l - 1].pointer(), sizes[l - 1], rows, l - 1, null, b, -b, DROPOUT);
+            }
         }
         for (int l = 1; l <= L; l++) {
             if (l < L || !overlap) {
-                update(l, rows, full, momentum, kernels, gemm);
+                update(l, rows, full, ops, kernels, gemm);
             }
         }
         if (overlap) {
@@ -437,11 +465,20 @@ public final class GpuBackend implements Backend {
         }
     }
 
-    /** Updates W(l) from delta(l) and act[l-1], launching on the stream of {@code k} and {@code gm}. */
-    private void update(int l, int rows, boolean fullBatch, boolean momentum, Kernels k, Gemm gm) {
-        int dIn = l == 1 ? trainedInputs() : sizes[l - 1]; // dead features' rows have a zero gradient
+    /**
+     * Updates W(l) from delta(l) and act[l-1], launching on the stream of {@code k} and {@code gm}:
+     * weight decay, the gradient step, then max-norm for a hidden layer's W.
+     */
+    private void update(int l, int rows, boolean fullBatch, StepOps ops, Kernels k, Gemm gm) {
+        // dead features' rows have a zero gradient and are left out, unless weight decay changes them
+        int dIn = l == 1 && !ops.decay() ? trainedInputs() : sizes[l - 1];
         int dOut = sizes[l];
         BatchBuffers bb = batch;
+        boolean momentum = ops.momentum();
+        if (ops.decay() && !momentum) {
+            k.weightDecay(w[l - 1].pointer(), w[l - 1].pointer(), dIn, dOut, scalar(DECAY_SHRINK));
+            mark("weight_decay W" + l);
+        }
         if (rows == 1 && !momentum) {
             k.outerProductUpdate(w[l - 1].pointer(), bb.act[l - 1].pointer(), bb.pre[l].pointer(), dIn, dOut, scalar(ETA));
             mark("outer_product_update W" + l);
@@ -453,11 +490,36 @@ public final class GpuBackend implements Backend {
             gm.outerProductSum(bb.pre[l].pointer(), rows, dOut, bb.act[l - 1].pointer(), bb.ld[l - 1], dIn,
                     g[l - 1].pointer(), scalar(ONE), scalar(ZERO));
             mark("gradient W" + l);
+            if (ops.decay()) {
+                k.weightDecay(g[l - 1].pointer(), w[l - 1].pointer(), dIn, dOut,
+                        scalar(fullBatch ? DECAY_FULL : DECAY_TAIL));
+                mark("weight_decay W" + l);
+            }
             // only the rows the product wrote: a dead feature's momentum stays 0 and its weights unchanged
             k.momentumUpdate(w[l - 1], v[l - 1], g[l - 1], (long) (dIn + 1) * dOut, scalar(MU), scalar(ETA),
                     scalar(fullBatch ? INV_FULL : INV_TAIL));
             mark("momentum_update W" + l);
         }
+        if (ops.maxNorm() && l < layers()) { // every row of W1, dead features included: they are part of the norm
+            k.maxNorm(w[l - 1].pointer(), sizes[l - 1], dOut, scalar(MAX_NORM));
+            mark("max_norm W" + l);
+        }
+    }
+
+    /**
+     * Launches dropout on the main stream for the units of layer {@code layer} (0 = the input) of the
+     * step's batch: x rows x ld from unit 0; unitOf null is the identity; start as dropout.cu says.
+     * {@code slot} holds p and 1 / (1 - p).
+     */
+    private void dropout(Pointer x, int ld, int rows, int layer, DeviceBuffer unitOf, int b, int start, int slot) {
+        kernels.dropout(x, ld, rows, sizes[layer], unitOf, epoch.order, step, b, start, epoch.key,
+                Philox.STREAM_DROPOUT + layer, scalar(slot));
+        mark("dropout " + layer);
+    }
+
+    /** Unit 0 of an activation buffer's first row: column 1, past the bias unit. */
+    private static Pointer firstUnit(DeviceBuffer act) {
+        return act.at(1);
     }
 
     /**
@@ -470,9 +532,10 @@ public final class GpuBackend implements Backend {
 
     /**
      * act[0] holds the input; fills act[1..L-1] (ReLU) and the logits pre[L]. The first product uses
-     * the first {@code inputs} features (device order) and W1's matching rows.
+     * the first {@code inputs} features (device order) and W1's matching rows. dropoutBatch > 0: a
+     * training step of that batch size with hidden-layer dropout after each ReLU; 0: no dropout.
      */
-    private void forward(int rows, int inputs) {
+    private void forward(int rows, int inputs, int dropoutBatch) {
         int L = layers();
         BatchBuffers bb = batch;
         for (int l = 1; l <= L; l++) {
@@ -482,6 +545,9 @@ public final class GpuBackend implements Backend {
             if (l < L) {
                 kernels.reluForward(bb.pre[l], sizes[l], rows, sizes[l], bb.act[l], bb.ld[l]);
                 mark("relu_forward " + l);
+                if (dropoutBatch > 0) {
+                    dropout(firstUnit(bb.act[l]), bb.ld[l], rows, l, null, dropoutBatch, 0, DROPOUT);
+                }
             }
         }
     }
@@ -501,7 +567,7 @@ public final class GpuBackend implements Backend {
             int rows = Math.min(bb.capacity, n - start);
             kernels.gatherBatch(d.images(), sizes[0], null, null, 0, start, rows, d.labels(), featureOf, bb.act[0],
                     bb.ld[0], bb.labels);
-            forward(rows, sizes[0]);
+            forward(rows, sizes[0], 0);
             kernels.xentArgmax(bb.pre[layers()], rows, classes, bb.labels, bb.rowLoss, bb.predicted);
             ctx.synchronize();
             double[] losses = new double[rows];
@@ -534,7 +600,7 @@ public final class GpuBackend implements Backend {
                 int rows = Math.min(bb.capacity, count - start);
                 kernels.gatherBatch(bytes, sizes[0], null, null, 0, start, rows, null, featureOf, bb.act[0], bb.ld[0],
                         null);
-                forward(rows, sizes[0]);
+                forward(rows, sizes[0], 0);
                 kernels.softmax(bb.pre[layers()], rows, classes);
                 ctx.synchronize();
                 float[] p = new float[rows * classes];

@@ -12,10 +12,13 @@ import java.util.regex.Pattern;
 
 public final class KernelSource {
     /** The kernel files, each compiled as one NVRTC program. */
-    public static final String[] FILES = {"gather.cu", "relu.cu", "softmax_xent.cu", "sgd.cu", "deform.cu"};
+    public static final String[] FILES = {"gather.cu", "relu.cu", "softmax_xent.cu", "sgd.cu", "dropout.cu", "regularise.cu",
+            "deform.cu"};
 
     /** A line that includes a header of kernels/ (NVRTC has no file system: the text is inlined). */
     private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"(\\w+\\.cuh)\"[ \\t]*$");
+
+    private static final Pattern PRAGMA_ONCE = Pattern.compile("(?m)^#pragma once[ \\t]*\\R?");
 
     private KernelSource() {}
 
@@ -34,7 +37,8 @@ public final class KernelSource {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String header = m.group(1);
-            String body = included.add(header) ? expand(raw(header), included) : "";
+            // the text goes in once, so its include guard goes (a "#pragma once" in the main file is a warning)
+            String body = included.add(header) ? expand(PRAGMA_ONCE.matcher(raw(header)).replaceAll(""), included) : "";
             m.appendReplacement(out, Matcher.quoteReplacement(body));
         }
         m.appendTail(out);

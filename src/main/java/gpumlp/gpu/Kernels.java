@@ -32,6 +32,9 @@ public final class Kernels implements AutoCloseable {
     private static final int MAX_BLOCKS = 1 << 20;
     /** Threads per block of softmax_xent (SOFTMAX_XENT_THREADS in softmax_xent.cu). */
     static final int SOFTMAX_XENT_THREADS = 64;
+    /** Block shape of max_norm (MAX_NORM_COLS x MAX_NORM_STRIPES in regularise.cu). */
+    private static final int MAX_NORM_COLS = 32;
+    private static final int MAX_NORM_STRIPES = 16;
     private static final Pointer NULL = new CUdeviceptr();
 
     private final CUstream stream;
@@ -80,6 +83,8 @@ public final class Kernels implements AutoCloseable {
             case "relu.cu" -> List.of("relu_forward", "relu_backward");
             case "softmax_xent.cu" -> List.of("softmax_xent", "xent_argmax", "softmax");
             case "sgd.cu" -> List.of("outer_product_update", "momentum_update");
+            case "dropout.cu" -> List.of("dropout");
+            case "regularise.cu" -> List.of("weight_decay", "max_norm");
             case "deform.cu" -> List.of("deform_field", "deform_smooth_rows", "deform_smooth_cols", "deform_affine",
                     "deform_resample");
             default -> throw new IllegalArgumentException("unknown kernel file " + file);
@@ -229,11 +234,39 @@ public final class Kernels implements AutoCloseable {
                 ptr(orNull(field)), ptr(affine.pointer()), ptr(orNull(featureOf)), ptr(x.pointer()), i(ldx));
     }
 
+    /**
+     * dropout, in place: x[r][j] *= scale where unit j of row r is kept, else 0, for j < d (see dropout.cu
+     * for the rule and the counter). x points at unit 0 of row 0, rows x ldx; row r is sample
+     * order[start + (*step) * batchSize + r] (step null: start + r; order null: the identity); column j is
+     * unit unitOf[j] (null: j). key: 3 ints (seed low, seed high, epoch); pScale: p and 1 / (1 - p).
+     */
+    public void dropout(Pointer x, int ldx, int rows, int d, DeviceBuffer unitOf, DeviceBuffer order, DeviceBuffer step,
+                        int batchSize, int start, DeviceBuffer key, int stream, Pointer pScale) {
+        launch("dropout", blocks(d, THREADS), rowBlocks(rows), THREADS, 0, ptr(x), i(ldx), i(rows), i(d),
+                ptr(orNull(unitOf)), ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start), ptr(key.pointer()),
+                i(stream), ptr(pScale));
+    }
+
+    /** weight_decay: y[i][j] += (*a) w[i][j] for rows i = 1..dIn (not the bias row). y, w: (dIn + 1) x dOut; y may be w. */
+    public void weightDecay(Pointer y, Pointer w, int dIn, int dOut, Pointer a) {
+        launch("weight_decay", blocks((long) dIn * dOut, THREADS), 1, THREADS, 0, ptr(y), ptr(w), i(dIn), i(dOut), ptr(a));
+    }
+
+    /** max_norm: each column of w without its bias row rescaled to norm at most *c. w: (dIn + 1) x dOut. */
+    public void maxNorm(Pointer w, int dIn, int dOut, Pointer c) {
+        launch("max_norm", (dOut + MAX_NORM_COLS - 1) / MAX_NORM_COLS, 1, MAX_NORM_COLS, MAX_NORM_STRIPES, 0,
+                ptr(w), i(dIn), i(dOut), ptr(c));
+    }
+
     private void launch(String name, int gridX, int gridY, int threads, int sharedBytes, Pointer... args) {
+        launch(name, gridX, gridY, threads, 1, sharedBytes, args);
+    }
+
+    private void launch(String name, int gridX, int gridY, int blockX, int blockY, int sharedBytes, Pointer... args) {
         if (gridX == 0 || gridY == 0) {
             return; // nothing to do (zero rows)
         }
-        cuLaunchKernel(functions.get(name), gridX, gridY, 1, threads, 1, 1, sharedBytes, stream,
+        cuLaunchKernel(functions.get(name), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
                 Pointer.to(args), null);
     }
 

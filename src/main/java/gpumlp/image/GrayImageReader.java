@@ -2,6 +2,8 @@
 package gpumlp.image;
 
 import gpumlp.UserError;
+import gpumlp.util.InputFiles;
+import gpumlp.util.IoErrors;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -11,7 +13,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
@@ -20,6 +26,11 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * from their raster directly (BufferedImage.getRGB would gamma-convert linear gray).
  */
 final class GrayImageReader {
+    /** 64 megapixels (8000x8000): more than any camera picture of a digit needs. */
+    static final long MAX_PIXELS = 64_000_000;
+    /** Image files larger than this are refused unread. */
+    static final long MAX_FILE_BYTES = 256L << 20;
+
     private GrayImageReader() {
     }
 
@@ -32,25 +43,48 @@ final class GrayImageReader {
         if (Files.isDirectory(file)) {
             throw new UserError(name + ": is a directory, not an image file");
         }
+        InputFiles.regularFile(file, "image file", MAX_FILE_BYTES);
         byte[] data;
         try {
             data = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UserError(name + ": cannot read the file (" + e.getMessage() + ")", e);
+            throw new UserError(name + ": cannot read the file (" + IoErrors.describe(e) + ")", e);
         }
         if (PgmReader.looksLikePgm(data)) {
             return PgmReader.read(data, name);
         }
-        BufferedImage image;
-        try {
-            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(data)));
+        return toGray(decode(data, name));
+    }
+
+    /** Decodes the first image of the file, after checking the size its header declares. */
+    private static BufferedImage decode(byte[] data, String name) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new UserError(name + ": not a PNG/JPEG/BMP/GIF or PGM image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                checkPixels((long) reader.getWidth(0), reader.getHeight(0), name);
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof UserError u) {
+                throw u;
+            }
             throw new UserError(name + ": damaged or unsupported image (" + e.getMessage() + ")", e);
         }
-        if (image == null) {
-            throw new UserError(name + ": not a PNG/JPEG/BMP/GIF or PGM image");
+    }
+
+    /** Refuses an image larger than {@link #MAX_PIXELS} before it is decoded. */
+    static void checkPixels(long width, long height, String name) {
+        if (width * height > MAX_PIXELS) {
+            throw new UserError(String.format(Locale.ROOT, "%s: the image is %dx%d pixels, more than the %,d a digit "
+                    + "picture may have: scale it down", name, width, height, MAX_PIXELS));
         }
-        return toGray(image);
     }
 
     /** Gray levels of a decoded image, gray[y][x] in 0..255, alpha composited onto white. */

@@ -49,6 +49,7 @@ final class PgmReader {
         if (maxval < 1 || maxval > 65535) {
             throw error("bad PGM header: maxval must be 1..65535, got " + maxval);
         }
+        GrayImageReader.checkPixels(width, height, name);
         long pixels = (long) width * height;
         int bytesPerSample = maxval < 256 ? 1 : 2;
         if (binary) {

@@ -3,19 +3,13 @@ package gpumlp.model;
 
 import gpumlp.UserError;
 import gpumlp.util.AtomicFiles;
-import gpumlp.util.IoErrors;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -27,6 +21,8 @@ import java.util.zip.ZipOutputStream;
 public final class ModelFile {
     public static final String METADATA_ENTRY = "metadata.json";
     private static final Pattern WEIGHT_ENTRY = Pattern.compile("W(\\d+)\\.npy");
+    /** metadata.json is a few hundred bytes; anything near this is not ours. */
+    static final int MAX_METADATA_BYTES = 1 << 20;
 
     private ModelFile() {
     }
@@ -57,90 +53,37 @@ public final class ModelFile {
 
     /** Reads and checks a model file; every problem is a UserError naming the file. */
     public static LoadedModel load(Path path) {
-        String file = "model file " + path;
-        if (!Files.exists(path)) {
-            throw new UserError(file + " does not exist");
-        }
-        if (Files.isDirectory(path)) {
-            throw new UserError(file + " is a directory, not a .npz file");
-        }
-        if (!Files.isReadable(path)) {
-            throw new UserError(file + " is not readable (permission denied)");
-        }
-        try (ZipFile zip = new ZipFile(path.toFile())) {
-            return read(zip, file);
-        } catch (ZipException e) {
-            throw new UserError(file + " is corrupt or truncated: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + IoErrors.describe(e), e);
+        try (NpzArchive npz = NpzArchive.open(path, "model file")) {
+            return read(npz, npz.source());
         }
     }
 
-    private static LoadedModel read(ZipFile zip, String file) throws IOException {
-        ZipEntry metaEntry = zip.getEntry(METADATA_ENTRY);
-        if (metaEntry == null) {
+    private static LoadedModel read(NpzArchive npz, String file) {
+        byte[] json = npz.bytes(METADATA_ENTRY, MAX_METADATA_BYTES);
+        if (json == null) {
             throw new UserError(file + " has no " + METADATA_ENTRY + " entry; it was not written by gpu-mlp");
         }
-        ModelMetadata meta = MetadataJson.fromBytes(readEntry(zip, metaEntry, file), file + ", " + METADATA_ENTRY);
+        ModelMetadata meta = MetadataJson.fromBytes(json, file + ", " + METADATA_ENTRY);
         int[] sizes = meta.layerSizes();
         int layers = sizes.length - 1;
-        for (ZipEntry e : Collections.list(zip.entries())) {
-            Matcher m = WEIGHT_ENTRY.matcher(e.getName());
+        for (String name : npz.names()) {
+            Matcher m = WEIGHT_ENTRY.matcher(name);
             if (m.matches() && (m.group(1).length() > 6 || Integer.parseInt(m.group(1)) < 1
                     || Integer.parseInt(m.group(1)) > layers)) {
-                throw new UserError(file + " has an extra entry " + e.getName() + " but metadata layer_sizes "
+                throw new UserError(file + " has an extra entry " + name + " but metadata layer_sizes "
                         + Arrays.toString(sizes) + " describe " + layers + " weight matrices");
             }
         }
+        NetworkBounds.check(sizes, 1, file);
         float[][] w = new float[layers][];
         for (int l = 1; l <= layers; l++) {
-            w[l - 1] = readWeights(zip, l, sizes[l - 1] + 1, sizes[l], file);
+            if (!npz.has("W" + l + ".npy")) {
+                throw new UserError(file + " lacks the entry W" + l + ".npy (the metadata describes " + l
+                        + " or more weight matrices)");
+            }
+            w[l - 1] = npz.matrix("W" + l + ".npy", sizes[l - 1] + 1, sizes[l], "metadata layer_sizes");
         }
         return new LoadedModel(new Network(sizes, w), meta);
-    }
-
-    /** W(l): shape must be (rows, cols); values must be finite. data[i * cols + j]. */
-    private static float[] readWeights(ZipFile zip, int l, int rows, int cols, String file) throws IOException {
-        String name = "W" + l + ".npy";
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new UserError(file + " lacks the entry " + name + " (the metadata describes " + l
-                    + " or more weight matrices)");
-        }
-        String source = file + ", entry " + name;
-        CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32());
-        try (in) {
-            Npy.Header h = Npy.readHeader(in, source);
-            if (h.rows() != rows || h.cols() != cols) {
-                throw new UserError(source + ": shape (" + h.rows() + ", " + h.cols() + ") disagrees with metadata"
-                        + " layer_sizes, which need (" + rows + ", " + cols + ")");
-            }
-            float[] data = Npy.readData(in, h, source);
-            long extra = in.skip(Long.MAX_VALUE);
-            if (extra > 0) {
-                throw new UserError(source + ": " + extra + " unexpected bytes after the array data");
-            }
-            checkCrc(e, in.getChecksum().getValue());
-            String bad = firstNonFinite(data, cols);
-            if (bad != null) {
-                throw new UserError(source + ": W" + l + " " + bad);
-            }
-            return data;
-        }
-    }
-
-    private static byte[] readEntry(ZipFile zip, ZipEntry e, String file) throws IOException {
-        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
-            byte[] b = in.readAllBytes();
-            checkCrc(e, in.getChecksum().getValue());
-            return b;
-        }
-    }
-
-    private static void checkCrc(ZipEntry e, long actual) throws ZipException {
-        if (e.getCrc() != -1 && e.getCrc() != actual) {
-            throw new ZipException("entry " + e.getName() + " fails its CRC check");
-        }
     }
 
     private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

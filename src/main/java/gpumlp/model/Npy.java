@@ -8,10 +8,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * The .npy layout: magic {@code \x93NUMPY}, major and minor version bytes, the header length
@@ -25,9 +23,8 @@ public final class Npy {
     /** numpy leaves room for the leading axis to grow to this many digits (np.lib.format). */
     private static final int GROWTH_AXIS_MAX_DIGITS = 21;
     private static final int MAX_HEADER = 1 << 20;
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(\\w+)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    /** The most values one array may hold: its bytes must fit one Java array. */
+    public static final long MAX_VALUES = (Integer.MAX_VALUE - 8) / Float.BYTES;
 
     /** A parsed header: the array is rows x cols. */
     public record Header(int rows, int cols) {
@@ -123,69 +120,52 @@ public final class Npy {
         return parseDict(new String(dictRaw, StandardCharsets.ISO_8859_1).trim(), source);
     }
 
-    /** Reads the h.count() values that follow the header. */
+    /** Reads the h.count() values that follow the header, in chunks (no second copy of the data in memory). */
     public static float[] readData(InputStream in, Header h, String source) throws IOException {
-        int bytes = h.count() * Float.BYTES;
-        byte[] raw = in.readNBytes(bytes);
-        if (raw.length < bytes) {
-            throw new UserError(source + ": truncated .npy data: shape (" + h.rows() + ", " + h.cols() + ") needs "
-                    + bytes + " bytes, found " + raw.length);
-        }
         float[] data = new float[h.count()];
-        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+        byte[] buf = new byte[1 << 16];
+        for (int done = 0; done < data.length; ) {
+            int values = Math.min(buf.length / Float.BYTES, data.length - done);
+            int got = in.readNBytes(buf, 0, values * Float.BYTES);
+            if (got < values * Float.BYTES) {
+                throw new UserError(source + ": truncated .npy data: shape (" + h.rows() + ", " + h.cols() + ") needs "
+                        + (long) data.length * Float.BYTES + " bytes, found " + ((long) done * Float.BYTES + got));
+            }
+            ByteBuffer.wrap(buf, 0, got).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data, done, values);
+            done += values;
+        }
         return data;
     }
 
     private static Header parseDict(String dict, String source) {
-        if (!dict.startsWith("{") || !dict.endsWith("}")) {
-            throw new UserError(source + ": malformed .npy header: " + abbreviate(dict));
+        Map<String, Object> d = NpyHeaderDict.parse(dict, source);
+        if (!(d.get("descr") instanceof String descr)) {
+            throw new UserError(source + ": malformed .npy header: descr is " + d.get("descr") + ", not a string");
         }
-        String descr = group(DESCR, dict, "descr", source);
         if (!descr.equals("<f4")) {
-            throw new UserError(source + ": array has dtype '" + descr + "', expected little-endian float32 '<f4'"
+            throw new UserError(source + ": array has dtype '" + NpyHeaderDict.printable(descr) + "', expected little-endian float32 '<f4'"
                     + " (convert with arr.astype('<f4'))");
         }
-        String fortran = group(FORTRAN, dict, "fortran_order", source);
-        if (fortran.equals("True")) {
+        if (!(d.get("fortran_order") instanceof Boolean fortran)) {
+            throw new UserError(source + ": malformed .npy header: fortran_order is " + d.get("fortran_order"));
+        }
+        if (fortran) {
             throw new UserError(source + ": array is stored in Fortran order; expected C order"
                     + " (save np.ascontiguousarray(arr))");
         }
-        if (!fortran.equals("False")) {
-            throw new UserError(source + ": malformed .npy header: fortran_order is " + fortran);
-        }
-        List<Long> dims = new ArrayList<>();
-        for (String part : group(SHAPE, dict, "shape", source).split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            try {
-                dims.add(Long.parseLong(p));
-            } catch (NumberFormatException e) {
-                throw new UserError(source + ": malformed .npy header: bad shape entry '" + p + "'");
-            }
+        if (!(d.get("shape") instanceof List<?> dims)) {
+            throw new UserError(source + ": malformed .npy header: shape is " + d.get("shape") + ", not a tuple");
         }
         if (dims.size() != 2) {
             throw new UserError(source + ": array has " + dims.size() + " dimensions " + dims
                     + ", expected a 2-D matrix");
         }
-        long rows = dims.get(0);
-        long cols = dims.get(1);
-        if (rows < 0 || cols < 0 || rows * cols > (Integer.MAX_VALUE - 8) / Float.BYTES) {
-            throw new UserError(source + ": unsupported array shape (" + rows + ", " + cols + ")");
+        long rows = (Long) dims.get(0);
+        long cols = (Long) dims.get(1);
+        if (rows > MAX_VALUES || cols > MAX_VALUES || rows * cols > MAX_VALUES) {
+            throw new UserError(source + ": unsupported array shape (" + rows + ", " + cols + "): more than "
+                    + MAX_VALUES + " values");
         }
         return new Header((int) rows, (int) cols);
-    }
-
-    private static String group(Pattern p, String dict, String key, String source) {
-        Matcher m = p.matcher(dict);
-        if (!m.find()) {
-            throw new UserError(source + ": malformed .npy header: no '" + key + "' in " + abbreviate(dict));
-        }
-        return m.group(1);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 }

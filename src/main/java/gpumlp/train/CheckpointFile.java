@@ -1,27 +1,26 @@
 // One checkpoint on disk: a zip of W{l}.npy, V{l}.npy (momentum), B{l}.npy (best epoch) and checkpoint.json, written atomically.
 package gpumlp.train;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gpumlp.UserError;
 import gpumlp.model.ModelMetadata;
+import gpumlp.model.NetworkBounds;
+import gpumlp.model.NpzArchive;
 import gpumlp.model.Network;
 import gpumlp.model.Npy;
 import gpumlp.util.AtomicFiles;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -34,6 +33,8 @@ import java.util.zip.ZipOutputStream;
 public final class CheckpointFile {
     public static final String FORMAT = "gpu-mlp-checkpoint/2";
     static final String JSON_ENTRY = "checkpoint.json";
+    /** checkpoint.json grows by about 250 bytes an epoch; this bound allows some 250,000 epochs. */
+    static final int MAX_JSON_BYTES = 64 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A checkpoint read back: the state and what it says about the run that wrote it. */
@@ -92,37 +93,31 @@ public final class CheckpointFile {
 
     /** Reads and checks a checkpoint; every problem is a UserError naming the file. */
     public static Loaded load(Path path) {
-        String file = "checkpoint " + path;
-        Map<String, byte[]> entries = new HashMap<>();
-        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                entries.put(e.getName(), zip.readAllBytes()); // throws on a CRC mismatch or truncation
-            }
-        } catch (IOException e) {
-            throw new UserError(file + " is unreadable or corrupt: " + e.getMessage(), e);
-        }
-        try {
-            return parse(entries, file);
+        try (NpzArchive npz = NpzArchive.open(path, "checkpoint")) {
+            return parse(npz, npz.source());
+        } catch (UserError e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof UserError u) {
-                throw u;
-            }
-            throw new UserError(file + " is corrupt: " + e.getMessage(), e);
+            throw new UserError("checkpoint " + path + " is corrupt: " + e.getMessage(), e);
         }
     }
 
-    private static Loaded parse(Map<String, byte[]> entries, String file) throws IOException {
-        byte[] jsonBytes = entries.get(JSON_ENTRY);
+    private static Loaded parse(NpzArchive npz, String file) throws IOException {
+        byte[] jsonBytes = npz.bytes(JSON_ENTRY, MAX_JSON_BYTES);
         if (jsonBytes == null) {
             throw new UserError(file + " has no " + JSON_ENTRY + " (truncated, or not a gpu-mlp checkpoint)");
         }
         JsonNode json = JSON.readTree(jsonBytes);
-        if (!FORMAT.equals(json.path("format").asText())) {
-            throw new UserError(file + " has format '" + json.path("format").asText() + "', expected " + FORMAT);
+        if (json == null || !FORMAT.equals(json.path("format").asText())) {
+            throw new UserError(file + " has format '" + (json == null ? "" : json.path("format").asText()) + "', expected "
+                    + FORMAT);
         }
         JsonNode sizesNode = json.path("layer_sizes");
         int[] sizes = new int[sizesNode.size()];
         for (int i = 0; i < sizes.length; i++) {
+            if (!sizesNode.get(i).isInt()) {
+                throw new UserError(file + ": layer_sizes must hold integers, got " + sizesNode);
+            }
             sizes[i] = sizesNode.get(i).asInt();
         }
         if (sizes.length < 2) {
@@ -130,17 +125,26 @@ public final class CheckpointFile {
         }
         int layers = sizes.length - 1;
         boolean momentum = json.path("momentum").asBoolean();
-        float[][] w = new float[layers][];
         boolean hasBest = json.path("best_weights").asBoolean();
+        NetworkBounds.check(sizes, 1 + (momentum ? 1 : 0) + (hasBest ? 1 : 0), file);
+        Map<String, Object> settings = object(json, "settings", file);
+        Map<String, String> data = new LinkedHashMap<>();
+        object(json, "data", file).forEach((k, v) -> {
+            if (!(v instanceof String text)) {
+                throw new UserError(file + ": data[\"" + k + "\"] must be a checksum string");
+            }
+            data.put(k, text);
+        });
+        float[][] w = new float[layers][];
         float[][] v = momentum ? new float[layers][] : null;
         float[][] b = hasBest ? new float[layers][] : null;
         for (int l = 1; l <= layers; l++) {
-            w[l - 1] = array(entries, "W" + l + ".npy", sizes[l - 1] + 1, sizes[l], file);
+            w[l - 1] = npz.matrix("W" + l + ".npy", sizes[l - 1] + 1, sizes[l], "layer_sizes");
             if (momentum) {
-                v[l - 1] = array(entries, "V" + l + ".npy", sizes[l - 1] + 1, sizes[l], file);
+                v[l - 1] = npz.matrix("V" + l + ".npy", sizes[l - 1] + 1, sizes[l], "layer_sizes");
             }
             if (hasBest) {
-                b[l - 1] = array(entries, "B" + l + ".npy", sizes[l - 1] + 1, sizes[l], file);
+                b[l - 1] = npz.matrix("B" + l + ".npy", sizes[l - 1] + 1, sizes[l], "layer_sizes");
             }
         }
         List<EpochRecord> records = new ArrayList<>();
@@ -161,29 +165,16 @@ public final class CheckpointFile {
         TrainState state = new TrainState(epochsDone, into, json.path("partial_loss_sum").asDouble(),
                 json.path("partial_correct").asLong(), json.path("partial_seconds").asDouble(), new Network(sizes, w), v,
                 records, bestEpoch, hasBest ? new Network(sizes, b) : null);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> settings = JSON.convertValue(json.path("settings"), Map.class);
-        @SuppressWarnings("unchecked")
-        Map<String, String> data = JSON.convertValue(json.path("data"), Map.class);
         return new Loaded(state, settings, data);
     }
 
-    /** A (rows, cols) float32 array with finite values. */
-    private static float[] array(Map<String, byte[]> entries, String name, int rows, int cols, String file) throws IOException {
-        byte[] bytes = entries.get(name);
-        if (bytes == null) {
-            throw new UserError(file + " lacks " + name);
+    /** A field that must be a JSON object, as a map; a checkpoint without it is damaged. */
+    private static Map<String, Object> object(JsonNode json, String field, String file) {
+        JsonNode node = json.get(field);
+        if (node == null || !node.isObject()) {
+            throw new UserError(file + ": '" + field + "' is " + (node == null ? "missing" : node.isNull() ? "null"
+                    : "not an object"));
         }
-        Npy.Array a = Npy.read(new ByteArrayInputStream(bytes), file + ", " + name);
-        if (a.rows() != rows || a.cols() != cols) {
-            throw new UserError(file + ", " + name + ": shape (" + a.rows() + ", " + a.cols() + "), expected (" + rows + ", "
-                    + cols + ")");
-        }
-        for (float x : a.data()) {
-            if (!Float.isFinite(x)) {
-                throw new UserError(file + ", " + name + " holds a non-finite value");
-            }
-        }
-        return a.data();
+        return JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() { });
     }
 }

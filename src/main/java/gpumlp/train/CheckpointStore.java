@@ -2,6 +2,8 @@
 package gpumlp.train;
 
 import gpumlp.UserError;
+import gpumlp.util.AtomicFiles;
+import gpumlp.util.FileKind;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +55,11 @@ public final class CheckpointStore {
             throw new UserError("cannot create checkpoint directory " + dir + ": " + IoErrors.describe(e), e);
         }
         Path file = fileFor(s);
+        FileKind kind = kindOf(file);
+        if (kind != FileKind.MISSING && kind != FileKind.REGULAR) { // a FIFO would block the run, a device swallow it
+            throw new UserError("cannot write checkpoint " + file + ": it is " + kind.description() + "; remove it");
+        }
+        AtomicFiles.removeStaleTempFiles(dir, NAME); // of checkpoints whose writer was killed
         CheckpointFile.save(file, s, settings, data);
         List<Path> all = list();
         int at = all.indexOf(file);
@@ -65,6 +72,14 @@ public final class CheckpointStore {
             }
         }
         return file;
+    }
+
+    private static FileKind kindOf(Path file) {
+        try {
+            return FileKind.of(file);
+        } catch (IOException e) {
+            throw new UserError("cannot write checkpoint " + file + ": " + IoErrors.describe(e), e);
+        }
     }
 
     /** Checkpoint files, oldest first. */
@@ -80,10 +95,11 @@ public final class CheckpointStore {
         }
     }
 
-    private static long number(Path p, int group) {
+    /** A position number of the name; any number of digits (a hand-made name may overflow a long). */
+    private static java.math.BigInteger number(Path p, int group) {
         java.util.regex.Matcher m = NAME.matcher(p.getFileName().toString());
         m.matches();
-        return Long.parseLong(m.group(group));
+        return new java.math.BigInteger(m.group(group));
     }
 
     /** The newest checkpoint that reads back whole; each damaged newer one is reported to {@code warn} and skipped. */

@@ -14,7 +14,7 @@ public final class ProgressBar implements EpochProgress {
     private final String prefix;
     private final long total;
     private final long startNanos = System.nanoTime();
-    private long nextNanos = startNanos + INTERVAL_NANOS;
+    private long nextNanos = startNanos; // the first step draws the bar, then every INTERVAL_NANOS
     private boolean drawn;
 
     public ProgressBar(PrintWriter out, String prefix, long total) {

@@ -2,17 +2,18 @@
 package gpumlp.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import gpumlp.UserError;
+import gpumlp.util.InputFiles;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,7 +29,10 @@ import java.util.Map;
  * N = 1 is lr 0.05, batch 64, hidden 512,256; there are 12 combinations. JSON is YAML too.
  */
 public final class Sweep {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** More combinations than a cluster would run; the bound also keeps the count far from overflowing. */
+    public static final long MAX_COMBINATIONS = 1_000_000;
+    /** A sweep file is a few lines; a larger one is a mistake. */
+    static final long MAX_BYTES = 1 << 20;
 
     private final Path file;
     private final Map<String, List<String>> parameters;
@@ -45,11 +49,10 @@ public final class Sweep {
     /** Reads a sweep file; any problem is a UserError naming the file and what to fix. */
     public static Sweep read(Path file) {
         String what = "sweep file " + file;
+        InputFiles.regularFile(file, "sweep file", MAX_BYTES);
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readAllBytes(file));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new UserError(what + " does not exist");
+            root = SweepYaml.parse(Files.readAllBytes(file), what);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
             throw new UserError(what + " is not valid YAML or JSON" + (at == null ? "" : " (line " + at.getLineNr()
@@ -83,6 +86,14 @@ public final class Sweep {
             }
             map.put(name, List.copyOf(list));
         }
+        BigInteger combinations = BigInteger.ONE;
+        for (List<String> values : map.values()) {
+            combinations = combinations.multiply(BigInteger.valueOf(values.size()));
+        }
+        if (combinations.compareTo(BigInteger.valueOf(MAX_COMBINATIONS)) > 0) {
+            throw new UserError(String.format(Locale.ROOT, "%s has %s combinations, more than the %,d a sweep may have: "
+                    + "split it into several files", what, combinations, MAX_COMBINATIONS));
+        }
         return new Sweep(file, map);
     }
 
@@ -110,7 +121,7 @@ public final class Sweep {
     public long size() {
         long n = 1;
         for (List<String> values : parameters.values()) {
-            n = Math.multiplyExact(n, values.size());
+            n *= values.size(); // at most MAX_COMBINATIONS, checked on reading
         }
         return n;
     }

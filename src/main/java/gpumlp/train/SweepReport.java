@@ -4,6 +4,7 @@ package gpumlp.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpumlp.UserError;
+import gpumlp.util.InputFiles;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,8 @@ public final class SweepReport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Sweeps larger than this are not checked for missing combinations (the list would be useless). */
     private static final long MAX_LISTED_SWEEP = 100_000;
+    /** A result file is about a kilobyte. */
+    private static final long MAX_RESULT_BYTES = 1 << 20;
 
     /** One run: where its result is, its parameter values (swept ones) and its figures. */
     public record Row(String run, Map<String, String> parameters, double validationAccuracy, double validationLoss,
@@ -88,9 +91,16 @@ public final class SweepReport {
         for (Path f : files) {
             JsonNode j;
             try {
+                InputFiles.regularFile(f, "result file", MAX_RESULT_BYTES); // a FIFO would block the report forever
                 j = JSON.readTree(f.toFile());
+            } catch (UserError e) {
+                unreadable.add(e.getMessage().replaceFirst("^result file ", ""));
+                continue;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                unreadable.add(f + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                continue;
             } catch (IOException e) {
-                unreadable.add(f + ": " + e.getMessage().lines().findFirst().orElse(""));
+                unreadable.add(f + ": " + IoErrors.describe(e));
                 continue;
             }
             if (j == null || !j.isObject() || !j.path("test_accuracy").isNumber()) {
@@ -113,7 +123,7 @@ public final class SweepReport {
             names.addAll(params.keySet());
             Path parent = f.getParent();
             String run = dir.relativize(parent == null ? dir : parent).toString();
-            rows.add(new Row(run.isEmpty() ? "." : run, params, number(j, "validation_accuracy"),
+            rows.add(new Row(run.isEmpty() ? ownName(dir) : run, params, number(j, "validation_accuracy"),
                     number(j, "validation_loss"), number(j, "test_accuracy"), number(j, "test_loss"),
                     j.path("model_epoch").asInt(j.path("epochs").asInt()), j.path("epochs").asInt(),
                     j.path("train_seconds").asDouble(), j.path("device").asText(""), index));
@@ -257,5 +267,11 @@ public final class SweepReport {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A run directory given itself (report runs/sweep/run-0003) is listed by its name, not as ".". */
+    private static String ownName(Path dir) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return name == null ? dir.toString() : name.toString();
     }
 }

@@ -2,6 +2,7 @@
 package gpumlp.train;
 
 import gpumlp.backend.Deformation;
+import gpumlp.backend.Regularisation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,11 +17,12 @@ import java.util.Map;
  * @param limit use the first {@code limit} training samples only (0 = all); the validation split comes out of them
  * @param validation how many of those images are held out to score each epoch (their last ones)
  * @param selection which epoch's model is kept, and when to stop early
+ * @param regularisation dropout, weight decay and max-norm
  * @param deformation per-sample deformations of the training images, drawn anew each epoch
  */
 public record TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
                             Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection,
-                            Deformation deformation) {
+                            Regularisation regularisation, Deformation deformation) {
     public TrainSettings {
         hidden = hidden.clone();
         if (validation.none() && (selection.keepsBest() || selection.patience() > 0)) {
@@ -31,16 +33,24 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
 
     /** Without deformations. */
     public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum,
-                         Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection) {
+                         Schedule schedule, long seed, int limit, ValidationSplit validation, Selection selection,
+                         Regularisation regularisation) {
         this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, validation, selection,
-                Deformation.NONE);
+                regularisation, Deformation.NONE);
+    }
+
+    /** Settings without dropout, weight decay or max-norm, without deformations. */
+    public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum, Schedule schedule,
+                         long seed, int limit, ValidationSplit validation, Selection selection) {
+        this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, validation, selection,
+                Regularisation.NONE);
     }
 
     /** Without a validation split (as below), with deformations. */
     public TrainSettings(int[] hidden, int epochs, int batchSize, double learningRate, double momentum, Schedule schedule,
                          long seed, int limit, Deformation deformation) {
         this(hidden, epochs, batchSize, learningRate, momentum, schedule, seed, limit, ValidationSplit.NONE, Selection.LAST,
-                deformation);
+                Regularisation.NONE, deformation);
     }
 
     /** Settings without a validation split: every epoch scored on the test set, the last epoch's model kept. */
@@ -78,6 +88,10 @@ public record TrainSettings(int[] hidden, int epochs, int batchSize, double lear
         m.put("select", selection.metric().name());
         m.put("patience", selection.patienceSetting());
         m.put("save", selection.save().name());
+        m.put("dropout", regularisation.dropout());
+        m.put("input_dropout", regularisation.inputDropout());
+        m.put("weight_decay", regularisation.weightDecay());
+        m.put("max_norm", regularisation.maxNorm() > 0 ? regularisation.maxNorm() : null);
         if (deformation.enabled()) { // absent when off, so runs and checkpoints from before deformations still match
             m.put("deformation", deformation.toMap());
         }

@@ -123,8 +123,9 @@ public final class Trainer {
             int[] rest = skip == 0 ? order : Arrays.copyOfRange(order, skip, n);
             EpochProgress progress = stoppable(listener.epochStarted(e + 1, s.epochs(), lr, n), checkpointing.stop());
             long t0 = System.nanoTime();
-            EpochStats part = backend.trainEpoch(rest, new StepSettings(s.batchSize(), (float) lr, (float) s.momentum(),
-                    s.deformation(), s.seed(), e + 1), progress);
+            StepSettings step = new StepSettings(s.batchSize(), (float) lr, (float) s.momentum(), s.regularisation(),
+                    s.seed(), e + 1, s.deformation());
+            EpochStats part = backend.trainEpoch(rest, step, progress);
             double seconds = (System.nanoTime() - t0) / 1e9 + (resumed ? from.partialSeconds() : 0);
             EpochStats stats = resumed ? new EpochStats(skip + part.samples(), from.partialLossSum() + part.lossSum(),
                     from.partialCorrect() + part.correct()) : part;
@@ -180,6 +181,11 @@ public final class Trainer {
             @Override
             public boolean due() {
                 return p.due();
+            }
+
+            @Override
+            public boolean due(long samplesDone) {
+                return p.due(samplesDone);
             }
 
             @Override

@@ -1,4 +1,4 @@
-// Writes a file atomically: temp file in the same directory, fsync, then rename over the target.
+// Writes a file atomically (temp file in the same directory, fsync, rename over the target); devices and FIFOs in place.
 package gpumlp.util;
 
 import gpumlp.UserError;
@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,16 +37,46 @@ public final class AtomicFiles {
         write(target, "file", body);
     }
 
-    /** As {@link #write(Path, IoWriter)}, with {@code what} naming the file in errors ("model file"). */
+    /**
+     * As {@link #write(Path, IoWriter)}, with {@code what} naming the file in errors ("model file").
+     * A symbolic link is followed: its target is replaced, the link stays. A character device or a
+     * FIFO (/dev/null, a pipe a reader waits on) is written in place, as a shell redirection would;
+     * a block device, socket or directory is refused.
+     */
     public static void write(Path target, String what, IoWriter body) {
-        Path abs = target.toAbsolutePath().normalize();
+        try {
+            Path real = FileKind.followLinks(target);
+            FileKind kind = FileKind.of(real);
+            if (kind.isStream()) {
+                writeInPlace(real, body);
+            } else if (kind == FileKind.MISSING || kind == FileKind.REGULAR) {
+                replace(real, body);
+            } else {
+                throw new UserError("cannot write " + what + " " + target + ": it is " + kind.description()
+                        + ", not a regular file");
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot write " + what + " " + target + ": " + IoErrors.describe(e), e);
+        }
+    }
+
+    private static void writeInPlace(Path stream, IoWriter body) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(stream, StandardOpenOption.WRITE), 1 << 16)) {
+            body.write(new NonClosing(out));
+        }
+    }
+
+    @SuppressWarnings("try") // the temp file's lock is held while writing, not used
+    private static void replace(Path abs, IoWriter body) throws IOException {
         Path dir = abs.getParent();
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = dir.resolve("." + abs.getFileName() + ".tmp-"
+            StaleTempFiles.remove(dir, java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(abs.getFileName().toString())));
+            tmp = dir.resolve(StaleTempFiles.prefix(abs.getFileName().toString())
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 FileLock lock = lockQuietly(ch)) { // tells StaleTempFiles that a live process writes it
                 BufferedOutputStream buf = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 body.write(new NonClosing(buf));
                 buf.flush();
@@ -54,8 +85,6 @@ public final class AtomicFiles {
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
             syncDirectory(dir);
-        } catch (IOException e) {
-            throw new UserError("cannot write " + what + " " + target + ": " + IoErrors.describe(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -65,6 +94,20 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /** An exclusive lock on the temp file, or null where the file system has no locks (the write goes on). */
+    private static FileLock lockQuietly(FileChannel ch) {
+        try {
+            return ch.tryLock();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Deletes temp files of dead writers for targets in {@code dir} whose names match {@code targets}. */
+    public static void removeStaleTempFiles(Path dir, java.util.regex.Pattern targets) {
+        StaleTempFiles.remove(dir, targets);
     }
 
     /** Atomically replaces {@code target} with {@code text} in UTF-8. */

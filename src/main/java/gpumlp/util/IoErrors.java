@@ -33,6 +33,16 @@ public final class IoErrors {
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason() + other(fs);
         }
+        if (e instanceof java.io.FileNotFoundException && e.getMessage() != null) {
+            // java.io's "path (Permission denied)": the reason, without the path the caller already names
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(".* \\((.+)\\)$").matcher(e.getMessage());
+            if (m.matches()) {
+                return m.group(1).substring(0, 1).toLowerCase(java.util.Locale.ROOT) + m.group(1).substring(1);
+            }
+        }
+        if (e instanceof java.io.EOFException && (e.getMessage() == null || e.getMessage().isBlank())) {
+            return "unexpected end of file";
+        }
         String msg = e.getMessage();
         return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
     }

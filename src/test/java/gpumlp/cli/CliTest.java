@@ -170,6 +170,12 @@ class CliTest {
         "train --lr 1e300 --data " + SUBSET + "| the learning rate in epoch 1 would be 1.0E300",
         "train --lr 1e-50 --data " + SUBSET + "| not a positive float32 number",
         "train --momentum 0.999999999 --data " + SUBSET + "| rounds to 1 in float32",
+        "train --dropout 1 --data " + SUBSET + "| --dropout must be in [0, 1), got 1.0",
+        "train --dropout -0.1 --data " + SUBSET + "| --dropout must be in [0, 1)",
+        "train --input-dropout 0.999999999 --data " + SUBSET + "| --input-dropout must be in [0, 1)",
+        "train --weight-decay -0.0001 --data " + SUBSET + "| --weight-decay must be 0 or a positive number",
+        "train --max-norm 0 --data " + SUBSET + "| --max-norm must be a positive number, got 0.0",
+        "train --max-norm -3 --data " + SUBSET + "| --max-norm must be a positive number",
         "train --schedule step --step-every 1 --step-gamma 1e-30 --epochs 3 --data " + SUBSET
                 + "| the learning rate in epoch 3 would be",
         "train -o data --data " + SUBSET + "| --output data is a directory",

@@ -52,7 +52,7 @@ class DeformCliTest {
         CliTest.Run cli = CliTest.run(train("cli.npz", "--elastic", "34,4", "--rotate", "10", "--scale", "10", "--shear", "5",
                 "--translate", "1.5"));
         assertEquals(0, cli.code(), cli.err());
-        assertTrue(cli.out().contains("deformations elastic 34,4, rotate 10, scale 10, shear 5, translate 1.5"), cli.out());
+        assertTrue(cli.out().contains(", deformations elastic 34,4, rotate 10, scale 10, shear 5, translate 1.5,"), cli.out());
         Map<?, ?> d = deformation(dir.resolve("cli.npz"));
         assertEquals(34.0, ((Number) d.get("elastic_alpha")).doubleValue());
         assertEquals(1.5, ((Number) d.get("translate_pixels")).doubleValue());
@@ -73,7 +73,7 @@ class DeformCliTest {
 
         CliTest.Run plain = CliTest.run(train("plain.npz"));
         assertEquals(0, plain.code(), plain.err());
-        assertTrue(plain.out().contains("deformations none"), plain.out());
+        assertFalse(plain.out().contains("deformations"), plain.out());
         assertEquals(null, deformation(dir.resolve("plain.npz")), "no deformation entry when off");
 
         Network a = weights("cli.npz");

@@ -23,7 +23,8 @@ class DocumentedCommandsTest {
     record Invocation(String where, List<String> args) {}
 
     private static final Pattern FENCE = Pattern.compile("(?s)```[a-z]*\\n(.*?)```");
-    private static final List<String> COMMANDS = List.of("train", "eval", "predict", "bench", "doctor", "report", "help");
+    private static final List<String> COMMANDS = List.of("train", "eval", "predict", "export", "bench", "doctor",
+            "report", "help");
     private static final Pattern VARIABLE = Pattern.compile("^\\$\\{?\\w+}?$");
 
     @Test
@@ -35,6 +36,32 @@ class DocumentedCommandsTest {
         }
         assertTrue(found.size() >= 20, "the README's examples were found: " + found.size());
         assertAllParse(found);
+    }
+
+    @Test
+    void theReadmesTrainExamplesEachWriteTheirOwnModel() throws IOException {
+        Map<Path, String> writers = new java.util.HashMap<>();
+        List<String> clashes = new ArrayList<>();
+        Matcher m = FENCE.matcher(Files.readString(Path.of("README.md")));
+        while (m.find()) {
+            for (Invocation inv : shellInvocations("README.md", m.group(1))) {
+                if (!inv.where().contains("-jar") || inv.args().isEmpty() || !inv.args().get(0).equals("train")
+                        || inv.args().contains("--sweep") || inv.args().contains("--help")) {
+                    continue; // containers and sweeps write into their own volumes and run directories
+                }
+                CommandLine cli = Cli.newCommandLine(Map.of());
+                cli.parseArgs(inv.args().toArray(String[]::new));
+                TrainCommand train = (TrainCommand) cli.getSubcommands().get("train").getCommandSpec().userObject();
+                for (Path out : new Path[] {train.output, train.onnx}) {
+                    String before = out == null ? null : writers.putIfAbsent(out.normalize(), inv.where());
+                    if (before != null) {
+                        clashes.add(out + ": " + before + " and " + inv.where());
+                    }
+                }
+            }
+        }
+        assertTrue(writers.size() >= 8, "the README's train examples were found: " + writers);
+        assertTrue(clashes.isEmpty(), "README examples that overwrite another's output:\n" + String.join("\n", clashes));
     }
 
     @Test

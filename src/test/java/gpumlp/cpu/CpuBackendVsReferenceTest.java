@@ -60,10 +60,7 @@ class CpuBackendVsReferenceTest {
 
         ReferenceMlp ref = new ReferenceMlp(sizes);
         double[][] w = ReferenceMlp.toDouble(net.allWeights());
-        double[][] v = new double[w.length][];
-        for (int l = 0; l < w.length; l++) {
-            v[l] = new double[w[l].length];
-        }
+        double[][] v = zerosLike(w);
         for (int start = 0; start < n; start += batch) {
             ref.momentumStep(w, v, TestData.inputs(data, order, start, batch), TestData.labels(data, order, start, batch),
                     eta, momentum);
@@ -74,6 +71,68 @@ class CpuBackendVsReferenceTest {
             cpu.trainEpoch(order, new StepSettings(batch, eta, momentum), EpochProgress.NONE);
             assertClose(cpu.readWeights(), w, MANY_STEPS_RELATIVE);
         }
+    }
+
+    @ParameterizedTest(name = "batch {0}, momentum {1}, input dropout {2}, dropout {3}, decay {4}, max-norm {5}")
+    @CsvSource({"8, 0, 0.2, 0.5, 0.001, 0", "8, 0.9, 0, 0.3, 0.01, 1.2", "1, 0, 0.1, 0.4, 0.01, 1.2",
+            "5, 0.5, 0.2, 0.5, 0, 1.1", "7, 0, 0, 0, 0.05, 0"})
+    void dropoutWeightDecayAndMaxNormFollowTheReference(int batch, float mu, float pIn, float p, float lambda, float c) {
+        int[] sizes = {40, 24, 16, 10};
+        int steps = 10;
+        int n = batch * steps - (batch > 1 ? 2 : 0); // a short last batch when batches have more than one sample
+        Dataset data = TestData.random(n, sizes[0], 10, 0.3, 15);
+        Network net = HeInit.initialise(sizes, 5);
+        int[] order = new Rng(3).permutation(n);
+        float eta = 0.05f;
+        long seed = 77;
+        int epoch = 3;
+        ReferenceMlp ref = new ReferenceMlp(sizes);
+        double[][] w = ReferenceMlp.toDouble(net.allWeights());
+        double[][] v = zerosLike(w);
+        for (int start = 0; start < n; start += batch) {
+            int rows = Math.min(batch, n - start);
+            double[][][] keeps = new double[rows][][];
+            for (int r = 0; r < rows; r++) {
+                keeps[r] = ref.dropoutFactors(seed, epoch, order[start + r], pIn, p);
+            }
+            ref.regularisedStep(w, v, TestData.inputs(data, order, start, rows), TestData.labels(data, order, start, rows),
+                    keeps, eta, mu, lambda, c);
+        }
+        if (c > 0) {
+            assertTrue(clippedColumns(net, sizes, c) > 0, "max-norm " + c + " must bind on the start weights");
+        }
+        StepSettings s = new StepSettings(batch, eta, mu, new gpumlp.backend.Regularisation(p, pIn, lambda, c), seed, epoch);
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            cpu.uploadTrainingSet(data);
+            cpu.uploadWeights(net);
+            cpu.trainEpoch(order, s, EpochProgress.NONE);
+            assertClose(cpu.readWeights(), w, FEW_STEPS_RELATIVE);
+        }
+    }
+
+    /** Zeros shaped like w (a momentum state at the start). */
+    private static double[][] zerosLike(double[][] w) {
+        double[][] z = new double[w.length][];
+        for (int l = 0; l < w.length; l++) {
+            z[l] = new double[w[l].length];
+        }
+        return z;
+    }
+
+    /** Columns of the hidden layers' W whose norm (bias row excluded) is above c. */
+    private static int clippedColumns(Network net, int[] sizes, float c) {
+        int count = 0;
+        for (int l = 1; l < sizes.length - 1; l++) {
+            float[] wl = net.weights(l);
+            for (int j = 0; j < sizes[l]; j++) {
+                double sq = 0;
+                for (int i = 1; i <= sizes[l - 1]; i++) {
+                    sq += (double) wl[i * sizes[l] + j] * wl[i * sizes[l] + j];
+                }
+                count += Math.sqrt(sq) > c ? 1 : 0;
+            }
+        }
+        return count;
     }
 
     @Test

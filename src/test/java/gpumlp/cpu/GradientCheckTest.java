@@ -48,6 +48,40 @@ class GradientCheckTest {
     }
 
     @Test
+    void weightDecayAddsLambdaWToEveryWeightButTheBiasRow() {
+        ReferenceMlp mlp = new ReferenceMlp(SIZES);
+        double[][] w = ReferenceMlp.toDouble(HeInit.initialise(SIZES, 9).allWeights());
+        randomiseBiases(w, 13);
+        double[][] xs = {input(31), input(32)};
+        int[] labels = {2, 7};
+        double lambda = 0.3; // large, so that a decayed bias row or a missing 1/2 shows far above the tolerance
+        double[][] analytic = mlp.meanGradient(w, xs, labels, null, lambda);
+        checkAll(w, analytic, () -> (mlp.loss(w, xs[0], labels[0]) + mlp.loss(w, xs[1], labels[1])) / 2
+                + mlp.decayPenalty(w, lambda));
+        double[][] plain = mlp.meanGradient(w, xs, labels);
+        assertEquals(plain[0][2], analytic[0][2], 0.0, "the bias row (row 0) is not decayed");
+        assertEquals(plain[0][SIZES[1] + 2] + lambda * w[0][SIZES[1] + 2], analytic[0][SIZES[1] + 2], 1e-15);
+    }
+
+    @Test
+    void dropoutFactorsScaleTheForwardAndTheBackwardPassAlike() {
+        ReferenceMlp mlp = new ReferenceMlp(SIZES);
+        double[][] w = ReferenceMlp.toDouble(HeInit.initialise(SIZES, 10).allWeights());
+        randomiseBiases(w, 14);
+        double[] x = input(41);
+        int label = 9;
+        // unit 1 of the input and unit 0 of each hidden layer dropped, the rest kept with P = 0.25
+        double k = 1 / 0.75;
+        double[][] keep = {{k, 0, k, k, k, k}, {0, k, k, k, k}, {0, k, k, k}};
+        assertPreActivationsStraddleZero(mlp, w, x, keep);
+        double[][] analytic = mlp.gradient(w, x, label, keep);
+        checkAll(w, analytic, () -> mlp.loss(w, x, label, keep));
+        for (int j = 0; j < SIZES[1]; j++) {
+            assertEquals(0.0, analytic[0][2 * SIZES[1] + j], 0.0, "a dropped input's weights get no gradient");
+        }
+    }
+
+    @Test
     void theReluDerivativeIsAStepNotReluItself() {
         assertEquals(1.0, ReferenceMlp.reluDerivative(0.3));
         assertEquals(1.0, ReferenceMlp.reluDerivative(5.0));
@@ -89,7 +123,11 @@ class GradientCheckTest {
 
     /** Some hidden pre-activations must be positive and some negative, none so close to 0 that a step crosses it. */
     private static void assertPreActivationsStraddleZero(ReferenceMlp mlp, double[][] w, double[] x) {
-        ReferenceMlp.Forward f = mlp.forward(w, x);
+        assertPreActivationsStraddleZero(mlp, w, x, null);
+    }
+
+    private static void assertPreActivationsStraddleZero(ReferenceMlp mlp, double[][] w, double[] x, double[][] keep) {
+        ReferenceMlp.Forward f = mlp.forward(w, x, keep);
         int pos = 0;
         int neg = 0;
         for (int l = 1; l < SIZES.length - 1; l++) {

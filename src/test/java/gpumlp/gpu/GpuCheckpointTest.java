@@ -4,14 +4,17 @@ package gpumlp.gpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gpumlp.backend.Regularisation;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
 import gpumlp.model.HeInit;
 import gpumlp.model.Network;
 import gpumlp.train.Schedule;
+import gpumlp.train.Selection;
 import gpumlp.train.TrainSettings;
 import gpumlp.train.TrainState;
 import gpumlp.train.Trainer;
+import gpumlp.train.ValidationSplit;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,8 +35,10 @@ class GpuCheckpointTest {
         Dataset test = DataDirectory.test(Path.of("data/mnist-subset"));
         for (int batch : new int[] {1, 64}) {
             int epochs = batch == 1 ? 2 : 3;
+            // at batch 64 with dropout, weight decay and max-norm too: their state is the seed and the epoch
             TrainSettings s = new TrainSettings(new int[] {64}, epochs, batch, 0.05, batch == 1 ? 0 : 0.9,
-                    new Schedule.Cosine(0.05), 3, 0);
+                    new Schedule.Cosine(0.05), 3, 0, ValidationSplit.NONE, Selection.LAST,
+                    batch == 1 ? Regularisation.NONE : new Regularisation(0.5, 0.2, 1e-3, 2));
             Network start = HeInit.initialise(s.layerSizes(784, 10), 3);
             Network straight;
             try (GpuBackend gpu = GpuBackend.open(0, false, true)) {

@@ -3,9 +3,11 @@ package gpumlp.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import gpumlp.backend.EpochProgress;
 import gpumlp.backend.EpochStats;
+import gpumlp.backend.Regularisation;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
@@ -38,13 +40,18 @@ class GpuDeterminismTest {
 
     /** Two epochs over `samples` samples of the subset from seed 9's weights and orders. */
     private static Run train(boolean graphs, int samples, StepSettings s) {
+        return train(graphs, samples, epoch -> s);
+    }
+
+    /** As above, with epoch e's settings from {@code settings}. */
+    private static Run train(boolean graphs, int samples, java.util.function.IntFunction<StepSettings> settings) {
         try (GpuBackend gpu = GpuBackend.open(0, false, graphs)) {
             gpu.uploadTrainingSet(train);
             gpu.uploadWeights(HeInit.initialise(new int[] {784, 200, 10}, 9));
             List<EpochStats> stats = new ArrayList<>();
             for (int epoch = 1; epoch <= 2; epoch++) {
                 int[] order = java.util.Arrays.copyOf(Rng.stream(9, epoch).permutation(train.count()), samples);
-                stats.add(gpu.trainEpoch(order, s, EpochProgress.NONE));
+                stats.add(gpu.trainEpoch(order, settings.apply(epoch), EpochProgress.NONE));
             }
             return new Run(gpu.readWeights(), stats);
         }
@@ -80,5 +87,18 @@ class GpuDeterminismTest {
     void graphReplayEqualsEagerLaunchesAtBatchOne() {
         StepSettings s = new StepSettings(1, 0.01f, 0f);
         assertSameBits(train(true, 300, s), train(false, 300, s));
+    }
+
+    @Test
+    void graphReplayEqualsEagerLaunchesWithDropoutDecayAndMaxNorm() {
+        // the graphs are captured in epoch 1 and replayed in epoch 2: the masks must follow the epoch
+        // number in device memory, not the one at capture
+        Regularisation reg = new Regularisation(0.5, 0.2, 1e-3, 2.0);
+        java.util.function.IntFunction<StepSettings> s = e -> new StepSettings(100, 0.05f, 0.9f, reg, 11, e);
+        Run graphs = train(true, 2950, s);
+        assertSameBits(graphs, train(false, 2950, s));
+        Run sameEpochTwice = train(true, 2950, e -> new StepSettings(100, 0.05f, 0.9f, reg, 11, 1));
+        assertFalse(java.util.Arrays.equals(graphs.weights().weights(1), sameEpochTwice.weights().weights(1)),
+                "epoch 2 draws other masks than epoch 1");
     }
 }

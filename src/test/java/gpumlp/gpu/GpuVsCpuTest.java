@@ -9,6 +9,7 @@ import gpumlp.backend.Backend;
 import gpumlp.backend.EpochProgress;
 import gpumlp.backend.EpochStats;
 import gpumlp.backend.Evaluation;
+import gpumlp.backend.Regularisation;
 import gpumlp.backend.StepSettings;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.data.DataDirectory;
@@ -145,6 +146,32 @@ class GpuVsCpuTest {
     void momentumTwoHiddenLayersAndASmallLastBatchStayClose() {
         Both r = trainBoth(new int[] {784, 64, 32, 10}, 20 * 32 + 5, new StepSettings(32, 0.05f, 0.9f));
         assertWeightsClose(r, Tolerances.GPU_MANY_STEPS_RELATIVE);
+    }
+
+    @Test
+    void oneStepWithDropoutDrawsTheCpusMasks() {
+        // half the hidden units and a fifth of the pixels dropped: a mask that differed in one unit of
+        // one sample would move W1's update far beyond the one-step tolerance
+        StepSettings s = new StepSettings(64, 0.1f, 0f, new Regularisation(0.5, 0.2, 0, 0), 7, 2);
+        Both r = trainBoth(new int[] {784, 800, 10}, 64, s);
+        assertWeightsClose(r, Tolerances.GPU_ONE_STEP_RELATIVE);
+        assertEquals(r.cpuStats().lossSum(), r.gpuStats().lossSum(), Tolerances.GPU_KERNEL_RELATIVE * r.cpuStats().lossSum());
+    }
+
+    @Test
+    void dropoutWeightDecayAndMaxNormStayCloseWithMomentumAndTwoHiddenLayers() {
+        StepSettings s = new StepSettings(32, 0.05f, 0.9f, new Regularisation(0.5, 0.2, 1e-3, 1.5), 7, 3);
+        Both r = trainBoth(new int[] {784, 64, 32, 10}, 20 * 32 + 5, s);
+        assertWeightsClose(r, Tolerances.GPU_MANY_STEPS_RELATIVE);
+    }
+
+    @Test
+    void weightDecayWithoutMomentumAtBatchOneAndSixtyFourStaysClose() {
+        for (int batch : new int[] {1, 64}) {
+            StepSettings s = new StepSettings(batch, 0.05f, 0f, new Regularisation(0.3, 0, 1e-2, 0), 7, 1);
+            Both r = trainBoth(new int[] {784, 100, 10}, 100 * batch, s);
+            assertWeightsClose(r, Tolerances.GPU_MANY_STEPS_RELATIVE);
+        }
     }
 
     @Test

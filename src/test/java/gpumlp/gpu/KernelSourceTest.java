@@ -49,6 +49,10 @@ class KernelSourceTest {
         assertEquals(1, expanded.split("void philox4x32_10", -1).length - 1, "inlined exactly once");
         assertEquals(false, expanded.contains("#include"));
         assertEquals(true, expanded.contains("\nA\n"));
+        assertEquals(false, expanded.contains("#pragma once"), "the include guard goes with the include");
+        String dropout = KernelSource.read("dropout.cu");
+        assertEquals(true, dropout.contains("philox4x32_10(unsigned int c[4]") && !dropout.contains("#include"),
+                "dropout.cu gets Philox inlined");
     }
 
     private static String camel(String snake) {

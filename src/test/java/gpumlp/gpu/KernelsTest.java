@@ -269,4 +269,112 @@ class KernelsTest {
             assertArrayEquals(wWant, wGot);
         }
     }
+
+    @Test
+    void dropoutDrawsTheCpusMasksBitForBitForwardAndBackward() {
+        int n = 41;
+        int rows = 7;
+        int d = 300; // not a multiple of the block size or of 4
+        int ldx = 305;
+        int batch = 9;
+        int[] order = rng.permutation(n);
+        int[] unitOf = rng.permutation(d);
+        long seed = 0x1234_5678_9ABCL;
+        int epoch = 3;
+        float p = 0.37f;
+        float scale = gpumlp.backend.Regularisation.keepScale(p);
+        float[] x = randomFloats(rows * ldx, 2f);
+        try (DeviceBuffer xb = floats(x); DeviceBuffer x2 = floats(x); DeviceBuffer ord = ints(order);
+             DeviceBuffer uo = ints(unitOf); DeviceBuffer step = ints(new int[] {2});
+             DeviceBuffer key = ints(new int[] {(int) seed, (int) (seed >>> 32), epoch});
+             DeviceBuffer ps = floats(new float[] {p, scale})) {
+            int stream = gpumlp.util.Philox.STREAM_DROPOUT + 1;
+            // forward: the batch of step 2 (rows from 2 * batch); backward: the counter has moved on, start = -batch
+            kernels.dropout(xb.pointer(), ldx, rows, d, uo, ord, step, batch, 0, key, stream, ps.pointer());
+            step.upload(new int[] {3});
+            kernels.dropout(x2.pointer(), ldx, rows, d, null, ord, step, batch, -batch, key, stream, ps.pointer());
+            float[] got = download(xb);
+            float[] got2 = download(x2);
+            float[][] want = new float[rows][];
+            float[][] want2 = new float[rows][];
+            for (int r = 0; r < rows; r++) {
+                want[r] = Arrays.copyOfRange(x, r * ldx, r * ldx + d);
+                want2[r] = want[r].clone();
+            }
+            try (gpumlp.cpu.Parallel par = new gpumlp.cpu.Parallel(1)) {
+                CpuOps.dropout(want, rows, d, unitOf, order, 2 * batch, seed, epoch, stream, p, scale, par);
+                CpuOps.dropout(want2, rows, d, null, order, 2 * batch, seed, epoch, stream, p, scale, par);
+            }
+            int dropped = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < d; j++) {
+                    assertEquals(Float.floatToRawIntBits(want[r][j]), Float.floatToRawIntBits(got[r * ldx + j]),
+                            "forward mask at " + r + "," + j);
+                    assertEquals(Float.floatToRawIntBits(want2[r][j]), Float.floatToRawIntBits(got2[r * ldx + j]),
+                            "backward mask at " + r + "," + j);
+                    dropped += want[r][j] == 0f ? 1 : 0;
+                }
+                for (int j = d; j < ldx; j++) {
+                    assertEquals(x[r * ldx + j], got[r * ldx + j], "padding is not written");
+                }
+            }
+            assertTrue(dropped > rows * d / 5 && dropped < rows * d / 2, "about 37 % dropped: " + dropped);
+        }
+    }
+
+    @Test
+    void weightDecayMatchesTheCpuBitForBitAndSparesTheBiasRow() {
+        int dIn = 37;
+        int dOut = 300;
+        float[] w = randomFloats((dIn + 1) * dOut, 1f);
+        float[] g = randomFloats((dIn + 1) * dOut, 5f);
+        float a = 0.0123f;
+        float shrink = -0.00037f;
+        try (DeviceBuffer wb = floats(w); DeviceBuffer gb = floats(g); DeviceBuffer s = floats(new float[] {a, shrink})) {
+            kernels.weightDecay(gb.pointer(), wb.pointer(), dIn, dOut, s.at(0)); // on the gradient, with momentum
+            kernels.weightDecay(wb.pointer(), wb.pointer(), dIn, dOut, s.at(1)); // on W itself, without
+            float[] gGot = download(gb);
+            float[] wGot = download(wb);
+            float[][] gWant = CpuOps.toRows(g, dIn + 1, dOut);
+            float[][] wWant = CpuOps.toRows(w, dIn + 1, dOut);
+            CpuOps.weightDecay(gWant, wWant, dIn, dOut, a);
+            CpuOps.weightDecay(wWant, wWant, dIn, dOut, shrink);
+            float[] gFlat = new float[g.length];
+            float[] wFlat = new float[w.length];
+            CpuOps.toFlat(gWant, gFlat);
+            CpuOps.toFlat(wWant, wFlat);
+            assertArrayEquals(gFlat, gGot);
+            assertArrayEquals(wFlat, wGot);
+            assertArrayEquals(Arrays.copyOf(w, dOut), Arrays.copyOf(wGot, dOut), "the bias row is not decayed");
+        }
+    }
+
+    @Test
+    void maxNormMatchesTheCpuWithinAnUlpAndSparesTheBiasRow() {
+        int dIn = 785; // W1's rows: not a multiple of the 16 stripes
+        int dOut = 70; // three blocks of 32 columns, the last one partly idle
+        float[] w = randomFloats((dIn + 1) * dOut, 0.2f);
+        for (int i = 1; i <= dIn; i++) {
+            w[i * dOut + 5] *= 0.01f; // a short column: left alone
+        }
+        float c = 2.5f; // columns have norm ~0.2 sqrt(785 / 3) ~ 3.2
+        try (DeviceBuffer wb = floats(w); DeviceBuffer cb = floats(new float[] {c})) {
+            kernels.maxNorm(wb.pointer(), dIn, dOut, cb.pointer());
+            float[] got = download(wb);
+            float[][] want = CpuOps.toRows(w, dIn + 1, dOut);
+            CpuOps.maxNorm(want, dIn, dOut, c);
+            int rescaled = 0;
+            for (int i = 0; i <= dIn; i++) {
+                for (int j = 0; j < dOut; j++) {
+                    float e = want[i][j];
+                    assertEquals(e, got[i * dOut + j], Tolerances.MAX_NORM_ULPS * Math.ulp(e), "w at " + i + "," + j);
+                }
+            }
+            for (int j = 0; j < dOut; j++) {
+                rescaled += want[1][j] != w[dOut + j] ? 1 : 0;
+            }
+            assertTrue(rescaled > dOut / 2 && rescaled < dOut, "most columns, not all, are rescaled: " + rescaled);
+            assertArrayEquals(Arrays.copyOf(w, dOut), Arrays.copyOf(got, dOut), "the bias row is not rescaled");
+        }
+    }
 }

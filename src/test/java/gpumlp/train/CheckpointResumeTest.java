@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gpumlp.backend.Backend;
+import gpumlp.backend.Regularisation;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;
@@ -38,9 +39,14 @@ class CheckpointResumeTest {
         test = DataDirectory.test(Path.of("data/mnist-subset"));
     }
 
-    /** 4 epochs, momentum and a cosine schedule: everything a resume must restore. */
+    /**
+     * 4 epochs, momentum, a cosine schedule, dropout on the input and the hidden layer, weight decay and
+     * max-norm: everything a resume must restore (the dropout masks follow from the seed, the epoch and
+     * the sample, so they need no state).
+     */
     private static TrainSettings settings() {
-        return new TrainSettings(new int[] {24}, 4, 32, 0.1, 0.9, new Schedule.Cosine(0.1), 5, 0);
+        return new TrainSettings(new int[] {24}, 4, 32, 0.1, 0.9, new Schedule.Cosine(0.1), 5, 0,
+                ValidationSplit.NONE, Selection.LAST, new Regularisation(0.5, 0.2, 1e-3, 1.0)); // He-initialised columns have norm ~1.4: max-norm binds
     }
 
     private static Network start(TrainSettings s) {
@@ -151,6 +157,38 @@ class CheckpointResumeTest {
             assertTrue(rest.stoppedEarly());
             assertEquals(all.test().accuracy(), rest.test().accuracy(), 0.0);
         }
+    }
+
+    /** 2 epochs, a stop, then a resume to 4, equal 4 straight with dropout, decay, max-norm and early stopping on together. */
+    @Test
+    void regularisedEarlyStoppingRunResumesBitForBit() {
+        ValidationTrainingTest.data();
+        TrainSettings v = ValidationTrainingTest.settings(4, new Selection(Selection.Metric.loss, 2, Selection.Save.best));
+        TrainSettings s = new TrainSettings(v.hidden(), v.epochs(), v.batchSize(), v.learningRate(), v.momentum(),
+                v.schedule(), v.seed(), v.limit(), v.validation(), v.selection(), settings().regularisation());
+        Trainer.Result all;
+        try (Backend b = new CpuBackend(2)) {
+            all = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train,
+                    ValidationTrainingTest.validation, ValidationTrainingTest.test, s, r -> { }, Trainer.Checkpointing.NONE);
+        }
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        List<Integer> finished = new ArrayList<>();
+        try (Backend b = new CpuBackend(2)) {
+            Trainer.Result first = new Trainer(b).run(TrainState.start(start(s)), ValidationTrainingTest.train,
+                    ValidationTrainingTest.validation, ValidationTrainingTest.test, s, r -> finished.add(r.epoch()),
+                    new Trainer.Checkpointing(1, st -> store.save(st, s.toMap(), Map.of()), () -> finished.size() == 2));
+            assertEquals(2, first.stopped().epochsDone());
+        }
+        Trainer.Result rest;
+        try (Backend b = new CpuBackend(2)) {
+            rest = new Trainer(b).run(store.newestValid(w -> { throw new AssertionError(w); }).orElseThrow().state(),
+                    ValidationTrainingTest.train, ValidationTrainingTest.validation, ValidationTrainingTest.test, s,
+                    r -> { }, Trainer.Checkpointing.NONE);
+        }
+        assertSameWeights(all.network(), rest.network());
+        assertEquals(all.modelEpoch(), rest.modelEpoch());
+        assertEquals(all.epochs().stream().map(EpochRecord::heldOutLoss).toList(),
+                rest.epochs().stream().map(EpochRecord::heldOutLoss).toList());
     }
 
     @Test

@@ -1,0 +1,63 @@
+// `gpu-mlp export`: writes a trained .npz model as an ONNX file for ONNX Runtime, Triton or a browser.
+package gpumlp.cli;
+
+import gpumlp.export.OnnxModel;
+import gpumlp.model.LoadedModel;
+import gpumlp.model.ModelFile;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Writes a trained model as a standard ONNX graph (opset " + OnnxModel.OPSET + ": Gemm, Relu, "
+                + "Softmax). Input '" + OnnxModel.INPUT + "': float32 [N, 784] holding pixel / 255; output '"
+                + OnnxModel.OUTPUT + "': float32 [N, 10]. The settings and data checksums travel as metadata.",
+                "Example: gpu-mlp export --model model.npz --format onnx -o model.onnx"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK, "1:failure: unreadable model file, output not writable", ExitCodes.USAGE})
+public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Option(names = {"--output", "-o"}, paramLabel = "FILE",
+            description = "Where to write it (atomically). Default: the model's name with .onnx, e.g. model.onnx.")
+    Path output;
+
+    /** The formats export writes. */
+    enum Format { onnx }
+
+    @Override
+    public Integer call() {
+        CommandLine cmd = spec.commandLine();
+        Path target = output != null ? output : defaultOutput(model.path);
+        Checks.writableFile(cmd, target, "--output");
+        Checks.require(cmd, !target.toAbsolutePath().normalize().equals(model.path.toAbsolutePath().normalize()),
+                "--output " + target + " is the model file itself: give another name, e.g. model.onnx");
+        LoadedModel loaded = ModelFile.load(model.path);
+        OnnxModel.write(target, loaded.network(), loaded.metadata());
+        cmd.getOut().printf(Locale.ROOT, "exported %s (%s) to %s: ONNX opset %d, input '%s' float32 [N, %d] = pixel / 255, "
+                        + "output '%s' float32 [N, %d]%n", model.path, loaded.network().shape(), target, OnnxModel.OPSET,
+                OnnxModel.INPUT, loaded.network().inputSize(), OnnxModel.OUTPUT, loaded.network().outputSize());
+        cmd.getOut().flush();
+        return Cli.OK;
+    }
+
+    /** model.npz -> model.onnx, next to it. */
+    static Path defaultOutput(Path model) {
+        String name = model.getFileName().toString();
+        String stem = name.toLowerCase(Locale.ROOT).endsWith(".npz") ? name.substring(0, name.length() - 4) : name;
+        return model.resolveSibling(stem + ".onnx");
+    }
+}

@@ -1,0 +1,107 @@
+// Usage checks of a run's outputs before any work: each one writable, and no two of them the same file.
+package gpumlp.cli;
+
+import gpumlp.util.FileKind;
+import gpumlp.util.IoErrors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * A long run must not fail only when it saves its result, nor save two outputs over each other
+ * ({@code -o m.npz --result m.npz}). Outputs are compared after following symbolic links; a
+ * character device or FIFO (e.g. {@code /dev/null} for both --metrics and --plot) may be shared,
+ * since it is written in place. Every failure is a usage error (exit code 2).
+ */
+final class OutputChecks {
+    private OutputChecks() {}
+
+    /**
+     * An output file: not a directory, block device or socket, and its directory must exist (or be
+     * creatable) and be writable.
+     */
+    static void file(CommandLine cmd, Path file, String option) {
+        if (file == null) {
+            return;
+        }
+        Path real = real(cmd, file, option);
+        FileKind kind = kind(cmd, real, option);
+        if (kind.isStream()) {
+            return; // written in place
+        }
+        Checks.require(cmd, kind != FileKind.DIRECTORY, option + " " + file + " is a directory: give a file name, e.g. "
+                + real.resolve(option.equals("--plot") ? "curves.png" : option.equals("--metrics") ? "metrics.jsonl"
+                        : option.equals("--onnx") ? "model.onnx" : "model.npz"));
+        Checks.require(cmd, kind == FileKind.MISSING || kind == FileKind.REGULAR, option + " " + file + " is "
+                + kind.description() + ": give a regular file (or /dev/null to discard the output)");
+        writableParent(cmd, real.getParent(), option + " " + file);
+        Checks.require(cmd, kind == FileKind.MISSING || Files.isWritable(real), option + " " + file + " exists and is not writable");
+    }
+
+    /** An output directory (--checkpoint-dir): a directory, or one that can be created. */
+    static void directory(CommandLine cmd, Path dir, String option) {
+        if (dir == null) {
+            return;
+        }
+        Path real = real(cmd, dir, option);
+        FileKind kind = kind(cmd, real, option);
+        Checks.require(cmd, kind == FileKind.MISSING || kind == FileKind.DIRECTORY, option + " " + dir + " is "
+                + (kind == FileKind.REGULAR ? "a file" : kind.description()) + ", not a directory");
+        writableParent(cmd, kind == FileKind.MISSING ? real.getParent() : real, option + " " + dir);
+    }
+
+    /** No two outputs (option name to path; null paths ignored) may be the same file. */
+    static void distinct(CommandLine cmd, Map<String, Path> outputs) {
+        List<Map.Entry<String, Path>> seen = new ArrayList<>();
+        for (Map.Entry<String, Path> o : outputs.entrySet()) {
+            if (o.getValue() == null || kind(cmd, real(cmd, o.getValue(), o.getKey()), o.getKey()).isStream()) {
+                continue;
+            }
+            for (Map.Entry<String, Path> earlier : seen) {
+                Checks.require(cmd, !same(cmd, earlier, o), o.getKey() + " " + o.getValue() + " and " + earlier.getKey() + " "
+                        + earlier.getValue() + " are the same file: give each output its own name");
+            }
+            seen.add(o);
+        }
+    }
+
+    private static boolean same(CommandLine cmd, Map.Entry<String, Path> a, Map.Entry<String, Path> b) {
+        Path ra = real(cmd, a.getValue(), a.getKey());
+        Path rb = real(cmd, b.getValue(), b.getKey());
+        try {
+            return ra.equals(rb) || (Files.exists(ra) && Files.exists(rb) && Files.isSameFile(ra, rb)); // hard links too
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The nearest existing ancestor of {@code dir} (missing directories are created) must be a writable directory. */
+    private static void writableParent(CommandLine cmd, Path dir, String what) {
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        Checks.require(cmd, dir != null && Files.isDirectory(dir), what + ": " + dir + " is not a directory");
+        Checks.require(cmd, Files.isWritable(dir), what + ": directory " + dir + " is not writable");
+    }
+
+    private static Path real(CommandLine cmd, Path p, String option) {
+        try {
+            return FileKind.followLinks(p);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(cmd, option + " " + p + ": " + IoErrors.describe(e));
+        }
+    }
+
+    /** The kind of an output; one that cannot be inspected (a file "below" a file) counts as missing, for the parent check. */
+    private static FileKind kind(CommandLine cmd, Path real, String option) {
+        try {
+            return FileKind.of(real);
+        } catch (IOException e) {
+            return FileKind.MISSING;
+        }
+    }
+}

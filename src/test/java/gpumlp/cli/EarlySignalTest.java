@@ -1,0 +1,39 @@
+// A SIGTERM that arrives while the command line is still being read is kept for the training run to act on.
+package gpumlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import sun.misc.Signal;
+
+class EarlySignalTest {
+    @Test
+    void aSignalBeforeTheCommandIsKnownIsHandedToTheStopHandlers() throws InterruptedException {
+        StopSignals.early();
+        List<String> notices = new ArrayList<>();
+        try {
+            Signal.raise(new Signal("TERM")); // caught by the early handler: this JVM does not end
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            StopSignals s = null;
+            while (System.nanoTime() < deadline) {
+                // signals are delivered on their own thread; install() takes the signal over once it has arrived
+                s = StopSignals.install(notices::add);
+                if (s.requested()) {
+                    break;
+                }
+                s.close();
+                Thread.sleep(5);
+            }
+            assertTrue(s != null && s.requested(), "the early SIGTERM was lost");
+            assertEquals("SIGTERM", s.which());
+            assertEquals(List.of("SIGTERM"), notices);
+            s.close();
+        } finally {
+            StopSignals.releaseEarly(); // nothing pending any more: only the default handlers come back
+        }
+    }
+}
