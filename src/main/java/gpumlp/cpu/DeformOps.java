@@ -42,13 +42,17 @@ public final class DeformOps {
      * value i = 2u - 1 with u the Philox uniform of word i (block i / 4, word i % 4).
      */
     public static void deformField(long seed, int epoch, int[] order, int start, int rows, int hw, float[][] field) {
+        float[][] pm = new float[2 * hw][1];
         for (int r = 0; r < rows; r++) {
-            sampleField(seed, epoch, sample(order, start, r), hw, field[r]);
+            fieldColumn(seed, epoch, sample(order, start, r), hw, pm, 0);
+            for (int i = 0; i < 2 * hw; i++) {
+                field[r][i] = pm[i][0];
+            }
         }
     }
 
-    /** The raw field of one sample: field[0, 2 hw). */
-    public static void sampleField(long seed, int epoch, int sample, int hw, float[] field) {
+    /** The raw field of one sample into column j of a pixel-major field: field[i][j] for i < 2 hw. */
+    static void fieldColumn(long seed, int epoch, int sample, int hw, float[][] field, int col) {
         int n = 2 * hw;
         int[] c = new int[4];
         int k0 = (int) seed;
@@ -61,7 +65,7 @@ public final class DeformOps {
             Philox.philox4x32(c, k0, k1);
             int m = Math.min(4, n - 4 * q);
             for (int j = 0; j < m; j++) {
-                field[4 * q + j] = signedUniform(c[j]);
+                field[4 * q + j][col] = signedUniform(c[j]);
             }
         }
     }
@@ -222,13 +226,23 @@ public final class DeformOps {
      */
     public static void deformResample(byte[] images, int features, int[] order, int start, int rows, int h, int w,
                                       float[][] field, float[][] affine, float[][] x) {
+        float[][] pm = field == null ? null : new float[2 * h * w][rows]; // pixel-major, as resampleSample reads it
+        for (int r = 0; r < rows && pm != null; r++) {
+            for (int i = 0; i < 2 * h * w; i++) {
+                pm[i][r] = field[r][i];
+            }
+        }
         for (int r = 0; r < rows; r++) {
-            resampleSample(images, sample(order, start, r) * features, h, w, field == null ? null : field[r], affine[r], x[r]);
+            resampleSample(images, sample(order, start, r) * features, h, w, pm, r, affine[r], x[r]);
         }
     }
 
-    /** deform_resample for one sample whose bytes start at images[offset]; field may be null. */
-    public static void resampleSample(byte[] images, int offset, int h, int w, float[] field, float[] a, float[] out) {
+    /**
+     * deform_resample for one sample whose bytes start at images[offset]; its field is column `col` of a
+     * pixel-major field (field[i][col], i < 2hw), or none when field is null.
+     */
+    public static void resampleSample(byte[] images, int offset, int h, int w, float[][] field, int col, float[] a,
+                                      float[] out) {
         int hw = h * w;
         float m00 = a[0];
         float m01 = a[1];
@@ -242,8 +256,8 @@ public final class DeformOps {
                 float sx = m00 * xq + m01 * y + ox;
                 float sy = m10 * xq + m11 * y + oy;
                 if (field != null) {
-                    sx = sx + field[p];
-                    sy = sy + field[hw + p];
+                    sx = sx + field[p][col];
+                    sy = sy + field[hw + p][col];
                 }
                 out[p] = bilinear(images, offset, h, w, sx, sy) / 255f;
             }
@@ -302,33 +316,36 @@ public final class DeformOps {
     public static void deformRows(Deformation d, float[] g, long seed, int epoch, byte[] images, int h, int w,
                                   int[] order, int start, int from, int to, float[][] x) {
         int hw = h * w;
-        int cap = Math.max(0, Math.min(CHUNK, to - from));
-        float[][] field = d.elastic() ? new float[2 * hw][cap] : null; // pixel-major: field[i][j] of row c0 + j
-        float[][] tmp = d.elastic() ? new float[2 * hw][cap] : null;
-        float[] one = new float[2 * hw]; // one row's field
+        Scratch sc = d.elastic() ? Scratch.of(hw) : null; // pixel-major: field[i][j] is value i of row c0 + j
         float[] affine = new float[AFFINE_VALUES];
         for (int c0 = from; c0 < to; c0 += CHUNK) {
             int n = Math.min(CHUNK, to - c0);
-            if (field != null) {
+            if (sc != null) {
                 for (int j = 0; j < n; j++) {
-                    sampleField(seed, epoch, sample(order, start, c0 + j), hw, one);
-                    for (int i = 0; i < 2 * hw; i++) {
-                        field[i][j] = one[i];
-                    }
+                    fieldColumn(seed, epoch, sample(order, start, c0 + j), hw, sc.field, j);
                 }
-                smooth(field, tmp, n, h, w, true, g, d.radius(), 1f);
-                smooth(tmp, field, n, h, w, false, g, d.radius(), d.alpha());
+                smooth(sc.field, sc.tmp, n, h, w, true, g, d.radius(), 1f);
+                smooth(sc.tmp, sc.field, n, h, w, false, g, d.radius(), d.alpha());
             }
             for (int j = 0; j < n; j++) {
                 int s = sample(order, start, c0 + j);
-                if (field != null) {
-                    for (int i = 0; i < 2 * hw; i++) {
-                        one[i] = field[i][j];
-                    }
-                }
                 sampleAffine(seed, epoch, s, h, w, d.rotate(), d.scale(), d.shear(), d.translate(), affine);
-                resampleSample(images, s * hw, h, w, field == null ? null : one, affine, x[c0 + j]);
+                resampleSample(images, s * hw, h, w, sc == null ? null : sc.field, j, affine, x[c0 + j]);
             }
+        }
+    }
+
+    /** A thread's pixel-major field and smoothing scratch, 2hw x CHUNK each, kept between batches. */
+    private record Scratch(int hw, float[][] field, float[][] tmp) {
+        private static final ThreadLocal<Scratch> MINE = new ThreadLocal<>();
+
+        static Scratch of(int hw) {
+            Scratch sc = MINE.get();
+            if (sc == null || sc.hw != hw) {
+                sc = new Scratch(hw, new float[2 * hw][CHUNK], new float[2 * hw][CHUNK]);
+                MINE.set(sc);
+            }
+            return sc;
         }
     }
 }

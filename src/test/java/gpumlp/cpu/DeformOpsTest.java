@@ -52,7 +52,7 @@ class DeformOpsTest {
             float[] a = new float[6];
             DeformOps.affineMap(Math.PI / 2, 1, 1, 0, 0, 0, size, size, a);
             float[] out = new float[size * size];
-            DeformOps.resampleSample(img, 0, size, size, null, a, out);
+            DeformOps.resampleSample(img, 0, size, size, null, 0, a, out);
             for (int y = 0; y < size; y++) {
                 for (int x = 0; x < size; x++) {
                     float want = (img[(size - 1 - x) * size + y] & 0xFF) / 255f; // transpose, then mirror left-right
@@ -68,7 +68,7 @@ class DeformOpsTest {
         float[] a = new float[6];
         DeformOps.affineMap(0, 1, 1, 0, 2, -1, H, W, a); // 2 pixels right, 1 up
         float[] out = new float[HW];
-        DeformOps.resampleSample(img, 0, H, W, null, a, out);
+        DeformOps.resampleSample(img, 0, H, W, null, 0, a, out);
         for (int y = 0; y < H; y++) {
             for (int x = 0; x < W; x++) {
                 int sx = x - 2;
@@ -83,7 +83,7 @@ class DeformOpsTest {
     void halfAPixelShiftAveragesNeighbours() {
         byte[] img = {0, (byte) 200, 100, 0};
         float[] out = new float[4];
-        DeformOps.resampleSample(img, 0, 1, 4, null, new float[] {1, 0, 0, 1, 0.5f, 0}, out);
+        DeformOps.resampleSample(img, 0, 1, 4, null, 0, new float[] {1, 0, 0, 1, 0.5f, 0}, out);
         assertArrayEquals(new float[] {100 / 255f, 150 / 255f, 50 / 255f, 0f}, out);
     }
 
