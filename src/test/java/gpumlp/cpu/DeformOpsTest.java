@@ -185,6 +185,20 @@ class DeformOpsTest {
     }
 
     @Test
+    void theFieldIsTheDocumentedPhiloxCounterWordForWord() {
+        int hw = 117; // 2hw = 234: the last block of four is cut short
+        int[] order = {5, 2};
+        float[][] field = new float[2][2 * hw];
+        DeformOps.deformField(0x1234_5678_9ABCL, 7, order, 0, 2, hw, field);
+        for (int r = 0; r < 2; r++) {
+            for (int i = 0; i < 2 * hw; i++) {
+                int word = gpumlp.util.Philox.word(0x1234_5678_9ABCL, gpumlp.util.Philox.STREAM_DEFORM, 7, order[r], i);
+                assertEquals(2f * gpumlp.util.Philox.uniform(word) - 1f, field[r][i], 0f, "row " + r + ", value " + i);
+            }
+        }
+    }
+
+    @Test
     void theSmoothingSumsEveryTapInsideTheImage() {
         // a single 1 in plane 0: smoothing along x then y spreads it into the outer product of the Gaussian
         int h = 5;
