@@ -68,22 +68,22 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     + "Default: ${DEFAULT-VALUE}.")
     int[] hidden;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the training set. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "20", description = "Passes over the training set. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = {"--batch-size", "-b"}, paramLabel = "N", defaultValue = "128",
             description = "Samples per SGD step; 1 is per-sample SGD (one outer-product update per sample). Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.2",
+    @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.1",
             description = "Learning rate (the gradient is averaged over the mini-batch). Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
-    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0",
+    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
             description = "Momentum in [0, 1); 0 is plain SGD. Default: ${DEFAULT-VALUE}.")
     double momentum;
 
-    @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "constant",
+    @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "cosine",
             description = "Learning-rate schedule per epoch: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     Schedule.Kind schedule;
 
@@ -95,13 +95,13 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             description = "With --schedule step: the factor. Default: ${DEFAULT-VALUE}.")
     double stepGamma;
 
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0.3",
             description = "Dropout on the hidden layers: each unit of a training sample is dropped with probability P "
-                    + "in [0, 1), kept ones scaled by 1/(1-P); evaluation is untouched. Default: ${DEFAULT-VALUE} (off).")
+                    + "in [0, 1), kept ones scaled by 1/(1-P); evaluation is untouched; 0 is off. Default: ${DEFAULT-VALUE}.")
     double dropout;
 
-    @Option(names = "--input-dropout", paramLabel = "P", defaultValue = "0",
-            description = "Dropout on the input pixels, as --dropout. Default: ${DEFAULT-VALUE} (off).")
+    @Option(names = "--input-dropout", paramLabel = "P", defaultValue = "0.1",
+            description = "Dropout on the input pixels, as --dropout; 0 is off. Default: ${DEFAULT-VALUE}.")
     double inputDropout;
 
     @Option(names = "--weight-decay", paramLabel = "L", defaultValue = "0",

@@ -182,11 +182,12 @@ class HostileUseTest {
 
     @Test
     void aHugeEpochCountWithMissingDataFailsAtOnce() {
-        CliTest.Run r = run("train", "--data", dir.resolve("nonexistent").toString(), "--epochs", "2147483647");
+        CliTest.Run r = run("train", "--data", dir.resolve("nonexistent").toString(), "--epochs", "2147483647",
+                "--schedule", "constant");
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("does not exist"), r.err());
         CliTest.Run underflow = run(tinyTrain("--epochs", "2147483647", "--schedule", "step", "--step-every", "1",
-                "--step-gamma", "0.5"));
+                "--step-gamma", "0.5", "--lr", "0.2"));
         assertEquals(2, underflow.code(), underflow.err());
         assertTrue(underflow.err().contains("the learning rate in epoch 149 would be"), underflow.err());
     }

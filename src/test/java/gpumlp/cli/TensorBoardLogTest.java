@@ -64,7 +64,7 @@ class TensorBoardLogTest {
     void aRunLogsEpochFiguresRunningLossAndSettings() throws IOException {
         Path tb = dir.resolve("tb");
         CliTest.Run run = CliTest.run("train", "--data", CliTest.SUBSET, "--hidden", "16", "--epochs", "2", "--batch-size", "5",
-                "--validation", "1000", "--lr", "0.05", "--device", "cpu", "-o", dir.resolve("m.npz").toString(), "--metrics",
+                "--validation", "1000", "--lr", "0.05", "--schedule", "constant", "--device", "cpu", "-o", dir.resolve("m.npz").toString(), "--metrics",
                 dir.resolve("m.jsonl").toString(), "--tensorboard", tb.toString());
         assertEquals(0, run.code(), run.err());
         List<Event> events = events(tb);

@@ -81,6 +81,7 @@ class ValidationCliTest {
         Path result = dir.resolve("result.json");
         CliTest.Run r = CliTest.run("train", "--data", SUBSET, "--device", "cpu", "--hidden", "32", "--limit", "600",
                 "--batch-size", "16", "--lr", "0.05", "--momentum", "0.9", "--seed", "3", "--epochs", "20", "--patience", "2",
+                "--schedule", "constant", "--dropout", "0", "--input-dropout", "0",
                 "--select", "loss", "--result", result.toString(), "--plot", dir.resolve("c.png").toString(),
                 "-o", dir.resolve("m.npz").toString());
         assertEquals(0, r.code(), r.err());
