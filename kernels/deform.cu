@@ -8,7 +8,8 @@
 //
 // Row r is sample order[base + r] (base + r when order is null), base = start + (*step) * batchSize when step
 // is not null: as in gather_batch, a captured CUDA graph finds its batch through the step counter on the
-// device, and the epoch number is read from device memory, so replays follow the epochs.
+// device. key holds 3 ints in device memory, the seed's low and high words and the epoch number (the
+// same key as dropout's, EpochBuffers.key), so replays follow the epochs.
 // Random numbers: Philox4x32-10, key = the seed, counter (block, sample, epoch, stream): a sample's
 // deformation in an epoch is the same whatever its batch, on the CPU twin too.
 // Every float product and sum is rounded in the twin's order (__fmul_rn / __fadd_rn, no fused multiply-add),
@@ -28,8 +29,7 @@ __device__ inline unsigned int deform_sample(const int* order, const int* step, 
 
 // field[r][i] = 2u - 1 for the Philox uniform u of word i (block i / 4, word i % 4), i < 2hw.
 // Grid: x over the blocks of four words, y strides over the rows.
-extern "C" __global__ void deform_field(unsigned int key0, unsigned int key1, const int* __restrict__ epoch,
-                                        const int* __restrict__ order, const int* __restrict__ step, int batchSize,
+extern "C" __global__ void deform_field(const int* __restrict__ key, const int* __restrict__ order, const int* __restrict__ step, int batchSize,
                                         int start, int rows, int hw, float* __restrict__ field)
 {
     const int q = blockIdx.x * blockDim.x + threadIdx.x;
@@ -37,7 +37,9 @@ extern "C" __global__ void deform_field(unsigned int key0, unsigned int key1, co
     if (q >= (n + 3) / 4) {
         return;
     }
-    const unsigned int e = (unsigned int)(*epoch);
+    const unsigned int key0 = (unsigned int)key[0];
+    const unsigned int key1 = (unsigned int)key[1];
+    const unsigned int e = (unsigned int)key[2];
     const int m = min(4, n - 4 * q);
     for (int r = blockIdx.y; r < rows; r += gridDim.y) {
         unsigned int c[4] = {(unsigned int)q, deform_sample(order, step, batchSize, start, r), e, DEFORM_FIELD_STREAM};
@@ -98,8 +100,7 @@ extern "C" __global__ void deform_smooth_cols(const float* __restrict__ in, floa
 // phi = shear u3 degrees, (tx, ty) = translate (u4, u5) pixels, u the Philox uniforms in [-1, 1) of words 0..5.
 // M = S^-1 Sh^-1 R^-1, o = c - M (c + t), c the image centre; in double, rounded to float once (as the twin).
 // Grid: x over the rows, one thread each.
-extern "C" __global__ void deform_affine(unsigned int key0, unsigned int key1, const int* __restrict__ epoch,
-                                         const int* __restrict__ order, const int* __restrict__ step, int batchSize,
+extern "C" __global__ void deform_affine(const int* __restrict__ key, const int* __restrict__ order, const int* __restrict__ step, int batchSize,
                                          int start, int rows, int h, int w, float rotate, float scale, float shear,
                                          float translate, float* __restrict__ affine)
 {
@@ -108,7 +109,9 @@ extern "C" __global__ void deform_affine(unsigned int key0, unsigned int key1, c
         return;
     }
     const unsigned int sample = deform_sample(order, step, batchSize, start, r);
-    const unsigned int e = (unsigned int)(*epoch);
+    const unsigned int key0 = (unsigned int)key[0];
+    const unsigned int key1 = (unsigned int)key[1];
+    const unsigned int e = (unsigned int)key[2];
     float u[8];
     for (unsigned int q = 0; q < 2; q++) {
         unsigned int c[4] = {q, sample, e, DEFORM_AFFINE_STREAM};

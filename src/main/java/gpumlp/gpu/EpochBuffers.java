@@ -12,7 +12,7 @@ final class EpochBuffers implements AutoCloseable {
     final DeviceBuffer order;          // n sample indices
     final DeviceBuffer lossPerStep;    // steps doubles
     final DeviceBuffer correctPerStep; // steps ints
-    final DeviceBuffer key;            // 3 ints: the seed's low and high words and the epoch (dropout's Philox key)
+    final DeviceBuffer key;            // 3 ints: the seed's low and high words and the epoch (the Philox key of dropout and deformations)
     private final PinnedBuffer staging;
 
     EpochBuffers(int n, int steps) {

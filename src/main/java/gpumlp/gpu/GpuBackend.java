@@ -51,8 +51,8 @@ import jcuda.Pointer;
  * scalars live in device memory ({@link StepScalars}), so a schedule does not need a new graph.
  *
  * <p>With deformations ({@link StepSettings#deformation()}), {@link DeviceDeform} replaces the gathered
- * inputs by the deformed images right after gather_batch, inside the graph; the epoch number it draws
- * for lives in device memory, and every input feature is trained (ink may reach the dead ones).
+ * inputs by the deformed images right after gather_batch, inside the graph, drawing with the epoch's
+ * Philox key in device memory (as dropout); every input feature is then trained (ink may reach the dead ones).
  *
  * <p>W1's rows follow the {@link FeatureOrder} of the training set on the device; the training
  * products use only its live features, except with weight decay, which changes every row (dead
@@ -96,7 +96,7 @@ public final class GpuBackend implements Backend {
     private boolean deforming;        // this epoch deforms (and so trains every input feature)
 
     /** What a captured graph depends on besides the buffers it points to (deformation NONE: none). */
-    private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation, long seed) {}
+    private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation) {}
 
     /** Which launches a step makes: the options that are on (their values are read from device memory). */
     private record StepOps(boolean momentum, boolean inputDropout, boolean dropout, boolean decay, boolean maxNorm) {
@@ -328,9 +328,6 @@ public final class GpuBackend implements Backend {
             ensureDeform(s, Math.min(b, n));
         }
         ctx.synchronize(); // the previous epoch's staged bytes are no longer in use
-        if (deforming) {
-            deform.setEpoch(s.epoch());
-        }
         epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars, s.seed(), s.epoch());
         if (profiler != null) {
             profiler.reset(); // report the last epoch: the first one pays for loading cuBLAS's kernels
@@ -383,8 +380,7 @@ public final class GpuBackend implements Backend {
     }
 
     private CudaGraph graph(int b, int rows, int steps, StepOps ops) {
-        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE,
-                deforming ? deform.seed : 0L);
+        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE);
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             graph = CudaGraph.capture(ctx, () -> {
@@ -431,7 +427,7 @@ public final class GpuBackend implements Backend {
                 bb.act[0], bb.ld[0], bb.labels);
         mark("gather_batch");
         if (deforming) { // before input dropout, which drops pixels of the deformed image
-            deform.enqueue(kernels, train, epoch.order, step, b, rows, featureOf, bb.act[0], bb.ld[0]);
+            deform.enqueue(kernels, train, epoch.key, epoch.order, step, b, rows, featureOf, bb.act[0], bb.ld[0]);
             mark("deform");
         }
         if (ops.inputDropout()) { // every feature's column, in device order: column c holds feature featureOf[c]
@@ -654,7 +650,7 @@ public final class GpuBackend implements Backend {
     /** Deformation buffers for these settings and batches of `rows`; reallocating drops the captured graphs. */
     private void ensureDeform(StepSettings s, int rows) {
         Dataset src = train.source();
-        if (deform != null && deform.fits(s.deformation(), s.seed(), src.rows(), src.cols(), rows)) {
+        if (deform != null && deform.fits(s.deformation(), src.rows(), src.cols(), rows)) {
             return;
         }
         ctx.synchronize();
@@ -663,7 +659,7 @@ public final class GpuBackend implements Backend {
             deform.close();
             deform = null;
         }
-        deform = new DeviceDeform(s.deformation(), s.seed(), src.rows(), src.cols(), rows);
+        deform = new DeviceDeform(s.deformation(), src.rows(), src.cols(), rows);
     }
 
     private void ensureMomentumBuffers() {

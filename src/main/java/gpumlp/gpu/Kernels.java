@@ -179,14 +179,14 @@ public final class Kernels implements AutoCloseable {
     }
 
     /**
-     * deform_field: field[r] = 2hw uniforms in [-1, 1) from Philox (key seed; counter block, sample of row r,
-     * *epoch, stream). Rows find their samples as in {@link #gatherBatch}. field: rows x 2hw.
+     * deform_field: field[r] = 2hw uniforms in [-1, 1) from Philox (key: 3 ints, the seed's low and high words
+     * and the epoch; counter block, sample of row r, epoch, stream). Rows find their samples as in
+     * {@link #gatherBatch}. field: rows x 2hw.
      */
-    public void deformField(long seed, DeviceBuffer epoch, DeviceBuffer order, DeviceBuffer step, int batchSize, int start,
-                            int rows, int hw, DeviceBuffer field) {
-        launch("deform_field", blocks((2L * hw + 3) / 4, THREADS), rowBlocks(rows), THREADS, 0, i((int) seed),
-                i((int) (seed >>> 32)), ptr(epoch.pointer()), ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start),
-                i(rows), i(hw), ptr(field.pointer()));
+    public void deformField(DeviceBuffer key, DeviceBuffer order, DeviceBuffer step, int batchSize, int start, int rows,
+                            int hw, DeviceBuffer field) {
+        launch("deform_field", blocks((2L * hw + 3) / 4, THREADS), rowBlocks(rows), THREADS, 0, ptr(key.pointer()),
+                ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start), i(rows), i(hw), ptr(field.pointer()));
     }
 
     /** deform_smooth_rows: out = scale * (in convolved along x with g), 2 planes of h x w per row. in, out: rows x 2hw. */
@@ -209,14 +209,13 @@ public final class Kernels implements AutoCloseable {
 
     /**
      * deform_affine: affine[r] = the 6-float sampling map of row r's sample, drawn from the ranges (degrees,
-     * percent, degrees, pixels). affine: rows x 6.
+     * percent, degrees, pixels) with the Philox key as in {@link #deformField}. affine: rows x 6.
      */
-    public void deformAffine(long seed, DeviceBuffer epoch, DeviceBuffer order, DeviceBuffer step, int batchSize, int start,
-                             int rows, int h, int w, float rotate, float scale, float shear, float translate,
-                             DeviceBuffer affine) {
-        launch("deform_affine", blocks(rows, THREADS), 1, THREADS, 0, i((int) seed), i((int) (seed >>> 32)),
-                ptr(epoch.pointer()), ptr(orNull(order)), ptr(orNull(step)), i(batchSize), i(start), i(rows), i(h), i(w),
-                f(rotate), f(scale), f(shear), f(translate), ptr(affine.pointer()));
+    public void deformAffine(DeviceBuffer key, DeviceBuffer order, DeviceBuffer step, int batchSize, int start, int rows,
+                             int h, int w, float rotate, float scale, float shear, float translate, DeviceBuffer affine) {
+        launch("deform_affine", blocks(rows, THREADS), 1, THREADS, 0, ptr(key.pointer()), ptr(orNull(order)),
+                ptr(orNull(step)), i(batchSize), i(start), i(rows), i(h), i(w), f(rotate), f(scale), f(shear),
+                f(translate), ptr(affine.pointer()));
     }
 
     /**

@@ -86,6 +86,11 @@ class DeformKernelsTest {
         }
     }
 
+    /** The Philox key as EpochBuffers holds it: the seed's low and high words, the epoch. */
+    private static DeviceBuffer key() {
+        return ints(new int[] {(int) SEED, (int) (SEED >>> 32), EPOCH});
+    }
+
     private float[][] cpuField() {
         float[][] f = new float[ROWS][2 * HW];
         DeformOps.deformField(SEED, EPOCH, order, STEP * BATCH, ROWS, HW, f);
@@ -93,10 +98,10 @@ class DeformKernelsTest {
     }
 
     @Test
-    void deformFieldDrawsTheCpusNumbersForTheStepsSamplesAndTheEpochInDeviceMemory() {
-        try (DeviceBuffer ord = ints(order); DeviceBuffer step = ints(new int[] {STEP}); DeviceBuffer epoch = ints(new int[] {EPOCH});
+    void deformFieldDrawsTheCpusNumbersForTheStepsSamplesAndTheKeyInDeviceMemory() {
+        try (DeviceBuffer ord = ints(order); DeviceBuffer step = ints(new int[] {STEP}); DeviceBuffer key = key();
              DeviceBuffer field = floats(Gpu.nans(ROWS * 2 * HW + 1))) {
-            kernels.deformField(SEED, epoch, ord, step, BATCH, 0, ROWS, HW, field);
+            kernels.deformField(key, ord, step, BATCH, 0, ROWS, HW, field);
             float[] got = download(field);
             assertClose(flat(cpuField()), java.util.Arrays.copyOf(got, ROWS * 2 * HW), Tolerances.DEFORM_EXACT, "field");
             assertTrue(Float.isNaN(got[ROWS * 2 * HW]), "nothing written past the rows");
@@ -125,10 +130,9 @@ class DeformKernelsTest {
         float[][] want = new float[ROWS][6];
         DeformOps.deformAffine(SEED, EPOCH, order, STEP * BATCH, ROWS, H, W, D.rotate(), D.scale(), D.shear(), D.translate(),
                 want);
-        try (DeviceBuffer ord = ints(order); DeviceBuffer step = ints(new int[] {STEP}); DeviceBuffer epoch = ints(new int[] {EPOCH});
+        try (DeviceBuffer ord = ints(order); DeviceBuffer step = ints(new int[] {STEP}); DeviceBuffer key = key();
              DeviceBuffer affine = floats(Gpu.nans(ROWS * 6))) {
-            kernels.deformAffine(SEED, epoch, ord, step, BATCH, 0, ROWS, H, W, D.rotate(), D.scale(), D.shear(), D.translate(),
-                    affine);
+            kernels.deformAffine(key, ord, step, BATCH, 0, ROWS, H, W, D.rotate(), D.scale(), D.shear(), D.translate(), affine);
             assertClose(flat(want), download(affine), Tolerances.DEFORM_AFFINE_ABSOLUTE, "affine maps");
         }
     }
@@ -176,9 +180,9 @@ class DeformKernelsTest {
         float[][] want = new float[ROWS][HW];
         DeformOps.deformRows(D, D.gaussian(), SEED, EPOCH, data.images(), H, W, order, STEP * BATCH, 0, ROWS, want);
         try (DeviceData dd = DeviceData.upload(data); DeviceBuffer ord = ints(order); DeviceBuffer step = ints(new int[] {STEP});
-             DeviceDeform deform = new DeviceDeform(D, SEED, H, W, BATCH); DeviceBuffer x = floats(Gpu.nans(ROWS * (HW + 1)))) {
-            deform.setEpoch(EPOCH);
-            deform.enqueue(kernels, dd, ord, step, BATCH, ROWS, null, x, HW + 1);
+             DeviceDeform deform = new DeviceDeform(D, H, W, BATCH); DeviceBuffer key = key();
+             DeviceBuffer x = floats(Gpu.nans(ROWS * (HW + 1)))) {
+            deform.enqueue(kernels, dd, key, ord, step, BATCH, ROWS, null, x, HW + 1);
             float[] got = download(x);
             for (int r = 0; r < ROWS; r++) {
                 for (int p = 0; p < HW; p++) {
