@@ -17,8 +17,8 @@ import gpumlp.util.Vectors;
  * through every layer (ReLU, dropout), softmax + cross-entropy delta, back-propagate all deltas with
  * the old weights (ReLU derivative, the same dropout mask), then update every W(l) (weight decay, the
  * gradient step, max-norm). With deformations, the gathered inputs are replaced by the deformed
- * images first (before input dropout). Loops are split over rows across {@link Parallel}'s threads; results do
- * not depend on the thread count.
+ * images first (before input dropout). Loops are split over rows across {@link Parallel}'s threads;
+ * results do not depend on the thread count.
  */
 public final class CpuBackend implements Backend {
     private static final int EVAL_ROWS = 256;
