@@ -108,7 +108,13 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserError("model " + model.path + " was trained with --validation 0, so it has no validation images: "
                     + "use --split test");
         }
-        int trainLimit = training.get("limit") instanceof Number n ? n.intValue() : 0;
+        Object limit = training.get("limit"); // absent (older models): all images
+        if (limit != null && !(limit instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= Integer.MAX_VALUE
+                && n.doubleValue() == Math.rint(n.doubleValue()))) {
+            throw new UserError("model " + model.path + " records --limit " + limit + ", which is not a "
+                    + "count of images, so its validation images are unknown: use --split test");
+        }
+        int trainLimit = limit == null ? 0 : ((Number) limit).intValue();
         try {
             return v.split(DataDirectory.train(data.dir), trainLimit).validation();
         } catch (IllegalArgumentException e) {

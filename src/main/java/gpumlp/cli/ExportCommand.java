@@ -45,6 +45,7 @@ public final class ExportCommand implements Callable<Integer> {
         Checks.writableFile(cmd, target, "--output");
         Checks.require(cmd, !target.toAbsolutePath().normalize().equals(model.path.toAbsolutePath().normalize()),
                 "--output " + target + " is the model file itself: give another name, e.g. model.onnx");
+        OutputChecks.notInput(cmd, target, "--output", model.path, "the model file " + model.path); // a link to it, too
         LoadedModel loaded = ModelFile.load(model.path);
         OnnxModel.write(target, loaded.network(), loaded.metadata());
         cmd.getOut().printf(Locale.ROOT, "exported %s (%s) to %s: ONNX opset %d, input '%s' float32 [N, %d] = pixel / 255, "

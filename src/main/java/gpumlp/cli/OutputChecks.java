@@ -54,7 +54,14 @@ final class OutputChecks {
         writableParent(cmd, kind == FileKind.MISSING ? real.getParent() : real, option + " " + dir);
     }
 
-    /** No two outputs (option name to path; null paths ignored) may be the same file. */
+    /** Options naming an output directory: two of them may share one; a file may go inside one, not the reverse. */
+    private static final java.util.Set<String> DIRECTORY_OPTIONS = java.util.Set.of("--checkpoint-dir", "--tensorboard");
+
+    /**
+     * No two outputs (option name to path; null paths ignored) may be the same file, and none may lie
+     * below a file output (--tensorboard m.npz/tb with -o m.npz would fail only when the model is saved).
+     * Two directory outputs (--checkpoint-dir and --tensorboard) may be the same directory.
+     */
     static void distinct(CommandLine cmd, Map<String, Path> outputs) {
         List<Map.Entry<String, Path>> seen = new ArrayList<>();
         for (Map.Entry<String, Path> o : outputs.entrySet()) {
@@ -62,11 +69,37 @@ final class OutputChecks {
                 continue;
             }
             for (Map.Entry<String, Path> earlier : seen) {
-                Checks.require(cmd, !same(cmd, earlier, o), o.getKey() + " " + o.getValue() + " and " + earlier.getKey() + " "
-                        + earlier.getValue() + " are the same file: give each output its own name");
+                boolean bothDirectories = DIRECTORY_OPTIONS.contains(o.getKey()) && DIRECTORY_OPTIONS.contains(earlier.getKey());
+                Checks.require(cmd, bothDirectories || !same(cmd, earlier, o), o.getKey() + " " + o.getValue() + " and "
+                        + earlier.getKey() + " " + earlier.getValue() + " are the same file: give each output its own name");
+                below(cmd, o, earlier);
+                below(cmd, earlier, o);
             }
             seen.add(o);
         }
+    }
+
+    /** {@code inner} must not lie below the file output {@code outer} (directory outputs may hold other outputs). */
+    private static void below(CommandLine cmd, Map.Entry<String, Path> inner, Map.Entry<String, Path> outer) {
+        if (DIRECTORY_OPTIONS.contains(outer.getKey())) {
+            return;
+        }
+        Path ri = real(cmd, inner.getValue(), inner.getKey());
+        Path ro = real(cmd, outer.getValue(), outer.getKey());
+        Checks.require(cmd, ri.equals(ro) || !ri.startsWith(ro), inner.getKey() + " " + inner.getValue() + " lies inside "
+                + outer.getKey() + " " + outer.getValue() + ", which is a file: give them separate places");
+    }
+
+    /**
+     * An output must not be an input of the same command (after following symbolic links and hard
+     * links): writing it would destroy what is being read.
+     */
+    static void notInput(CommandLine cmd, Path output, String option, Path input, String what) {
+        if (output == null || input == null) {
+            return;
+        }
+        Checks.require(cmd, !same(cmd, Map.entry(option, output), Map.entry(what, input)), option + " " + output + " is "
+                + what + " itself: give another name");
     }
 
     private static boolean same(CommandLine cmd, Map.Entry<String, Path> a, Map.Entry<String, Path> b) {

@@ -440,6 +440,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         outputs.put("--result", result);
         outputs.put("--onnx", onnx);
         outputs.put("--checkpoint-dir", checkpointDir);
+        outputs.put("--tensorboard", tensorboard);
         OutputChecks.distinct(cmd, outputs);
         return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
                 choice.selection(cmd), reg, deform.validated(cmd));

@@ -1,0 +1,127 @@
+// Hostile use of the newer inputs and outputs: --tensorboard colliding with files, export through a link, damaged split metadata.
+package gpumlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NewOutputsHostileTest {
+    @TempDir
+    static Path dir;
+    static Path tiny;
+
+    @BeforeAll
+    static void trainTinyModel() {
+        tiny = dir.resolve("tiny.npz");
+        CliTest.Run r = CliTest.run(HostileCorpusTest.tinyTrain(CliTest.SUBSET, "--validation", "10", "-o", tiny.toString()));
+        assertEquals(0, r.code(), r.err());
+    }
+
+    private static CliTest.Run train(String... more) {
+        return CliTest.run(HostileCorpusTest.tinyTrain(CliTest.SUBSET, more));
+    }
+
+    private static void refusedBeforeTraining(CliTest.Run r, String fragment) {
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+        assertFalse(r.out().contains("epoch"), "refused before any training: " + r.out());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void aTensorBoardDirectoryNamedLikeAFileOutputIsRefusedBeforeTraining() {
+        Path m = dir.resolve("same.npz");
+        refusedBeforeTraining(train("-o", m.toString(), "--tensorboard", m.toString()),
+                "--tensorboard " + m + " and --output " + m + " are the same file");
+        assertFalse(Files.exists(m), "no directory left where the model was to go");
+        Path metrics = dir.resolve("metrics.jsonl");
+        refusedBeforeTraining(train("-o", dir.resolve("m1.npz").toString(), "--metrics", metrics.toString(), "--tensorboard",
+                metrics.toString()), "are the same file");
+    }
+
+    @Test
+    void anOutputBelowAFileOutputIsRefusedBeforeTraining() {
+        Path m = dir.resolve("outer.npz");
+        refusedBeforeTraining(train("-o", m.toString(), "--tensorboard", m.resolve("tb").toString()),
+                "--tensorboard " + m.resolve("tb") + " lies inside --output " + m + ", which is a file");
+        refusedBeforeTraining(train("-o", m.toString(), "--checkpoint-dir", m.resolve("ck").toString()), "lies inside --output");
+        assertFalse(Files.exists(m));
+    }
+
+    @Test
+    void tensorBoardMayShareTheCheckpointDirectoryAndHoldTheModel() throws IOException {
+        Path shared = dir.resolve("shared");
+        CliTest.Run r = train("-o", shared.resolve("m.npz").toString(), "--tensorboard", shared.toString(), "--checkpoint-dir",
+                shared.toString());
+        assertEquals(0, r.code(), r.err());
+        try (var files = Files.list(shared)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents.")));
+        }
+        assertTrue(Files.isRegularFile(shared.resolve("m.npz")));
+    }
+
+    @Test
+    void exportRefusesAnOutputThatIsALinkToTheModel() throws IOException {
+        Path model = Files.copy(tiny, dir.resolve("linked-model.npz"));
+        byte[] before = Files.readAllBytes(model);
+        Path link = Files.createSymbolicLink(dir.resolve("model-link.onnx"), model.getFileName());
+        CliTest.Run r = CliTest.run("export", "--model", model.toString(), "-o", link.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--output " + link + " is the model file " + model + " itself"), r.err());
+        assertArrayEquals(before, Files.readAllBytes(model), "the model is untouched");
+        CliTest.Run viaLink = CliTest.run("export", "--model", link.toString(), "-o", model.toString());
+        assertEquals(2, viaLink.code(), viaLink.err());
+        assertArrayEquals(before, Files.readAllBytes(model), "the model is untouched");
+    }
+
+    @Test
+    void evalOfTheValidationSplitRefusesAModelWhoseRecordedLimitIsDamaged() throws IOException {
+        for (String bad : new String[] {"\"abc\"", "-5", "1e300", "2.5"}) {
+            Path damaged = withTrainingLimit(dir.resolve("limit.npz"), bad);
+            CliTest.Run r = CliTest.run("eval", "--device", "cpu", "--model", damaged.toString(), "--split", "validation",
+                    "--data", CliTest.SUBSET);
+            assertEquals(1, r.code(), bad + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("which is not a count of images, so its validation images are unknown: use --split test"),
+                    r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        CliTest.Run good = CliTest.run("eval", "--device", "cpu", "--model", tiny.toString(), "--split", "validation",
+                "--data", CliTest.SUBSET);
+        assertEquals(0, good.code(), good.err());
+        assertTrue(good.out().contains("(images 41 to 50) (10 samples)"), good.out());
+    }
+
+    /** A copy of the tiny model whose metadata records {@code limit} (JSON text) as its --limit. */
+    private static Path withTrainingLimit(Path copy, String limit) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        try (ZipFile in = new ZipFile(tiny.toFile()); OutputStream file = Files.newOutputStream(copy);
+                ZipOutputStream out = new ZipOutputStream(file)) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                byte[] data = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("metadata.json")) {
+                    ObjectNode meta = (ObjectNode) json.readTree(data);
+                    ((ObjectNode) meta.get("training")).set("limit", json.readTree(limit));
+                    data = json.writeValueAsBytes(meta);
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(data);
+                out.closeEntry();
+            }
+        }
+        return copy;
+    }
+}
