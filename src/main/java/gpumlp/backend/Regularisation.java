@@ -50,7 +50,8 @@ public record Regularisation(double dropout, double inputDropout, double weightD
 
     private static void append(StringBuilder b, String name, double value) {
         if (value > 0) {
-            String number = java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+            java.math.BigDecimal d = java.math.BigDecimal.valueOf(value).stripTrailingZeros();
+            String number = Math.abs(value) >= 1e-9 && Math.abs(value) <= 1e15 ? d.toPlainString() : d.toString(); // 1E+38, not 39 digits
             b.append(", ").append(name).append(' ').append(number);
         }
     }

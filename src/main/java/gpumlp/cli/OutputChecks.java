@@ -49,6 +49,8 @@ final class OutputChecks {
         }
         Path real = real(cmd, dir, option);
         FileKind kind = kind(cmd, real, option);
+        Checks.require(cmd, kind != FileKind.MISSING || !Files.isSymbolicLink(dir), option + " " + dir
+                + " is a symbolic link to " + real + ", which does not exist: create that directory, or give another");
         Checks.require(cmd, kind == FileKind.MISSING || kind == FileKind.DIRECTORY, option + " " + dir + " is "
                 + (kind == FileKind.REGULAR ? "a file" : kind.description()) + ", not a directory");
         writableParent(cmd, kind == FileKind.MISSING ? real.getParent() : real, option + " " + dir);

@@ -449,8 +449,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     private Regularisation regularisation(CommandLine cmd) {
         Checks.require(cmd, probability(dropout), "--dropout must be in [0, 1), got " + dropout);
         Checks.require(cmd, probability(inputDropout), "--input-dropout must be in [0, 1), got " + inputDropout);
-        Checks.require(cmd, weightDecay >= 0 && Double.isFinite(weightDecay),
-                "--weight-decay must be 0 or a positive number, got " + weightDecay);
+        Checks.require(cmd, weightDecay >= 0 && Float.isFinite((float) weightDecay),
+                "--weight-decay must be 0 or a positive number, at most float32's 3.4e38, got " + weightDecay);
         Checks.require(cmd, maxNorm == null || (maxNorm > 0 && Double.isFinite(maxNorm) && (float) (double) maxNorm > 0f),
                 "--max-norm must be a positive number, got " + maxNorm);
         return new Regularisation(dropout, inputDropout, weightDecay, maxNorm == null ? 0 : maxNorm);

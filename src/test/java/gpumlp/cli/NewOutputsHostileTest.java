@@ -75,6 +75,25 @@ class NewOutputsHostileTest {
     }
 
     @Test
+    void aDirectoryOutputThatIsADanglingLinkIsAUsageError() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("dangling-dir"), dir.resolve("gone"));
+        for (String option : new String[] {"--tensorboard", "--checkpoint-dir"}) {
+            refusedBeforeTraining(train("-o", dir.resolve("d.npz").toString(), option, link.toString()),
+                    option + " " + link + " is a symbolic link to " + dir.resolve("gone") + ", which does not exist");
+        }
+    }
+
+    @Test
+    void aWeightDecayBeyondFloat32IsAUsageErrorAndAHugeOneIsShownShort() {
+        refusedBeforeTraining(train("-o", dir.resolve("wd.npz").toString(), "--weight-decay", "1e39"),
+                "--weight-decay must be 0 or a positive number, at most float32's 3.4e38, got 1.0E39");
+        CliTest.Run huge = train("-o", dir.resolve("wd.npz").toString(), "--weight-decay", "1e30");
+        assertTrue(huge.code() == 0 || huge.code() == 1, huge.err()); // one step may not yet diverge
+        assertTrue(huge.out().contains("weight decay 1E+30,"), huge.out());
+        assertTrue(huge.out().lines().allMatch(l -> l.length() < 300), "no 31-digit number: " + huge.out());
+    }
+
+    @Test
     void exportRefusesAnOutputThatIsALinkToTheModel() throws IOException {
         Path model = Files.copy(tiny, dir.resolve("linked-model.npz"));
         byte[] before = Files.readAllBytes(model);
