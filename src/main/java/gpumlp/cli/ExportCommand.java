@@ -47,11 +47,13 @@ public final class ExportCommand implements Callable<Integer> {
                 "--output " + target + " is the model file itself: give another name, e.g. model.onnx");
         OutputChecks.notInput(cmd, target, "--output", model.path, "the model file " + model.path); // a link to it, too
         LoadedModel loaded = ModelFile.load(model.path);
+        boolean stream = OutputChecks.isStream(target); // -o /dev/stdout: the summary must not follow the ONNX bytes there
         OnnxModel.write(target, loaded.network(), loaded.metadata());
-        cmd.getOut().printf(Locale.ROOT, "exported %s (%s) to %s: ONNX opset %d, input '%s' float32 [N, %d] = pixel / 255, "
+        java.io.PrintWriter say = stream ? cmd.getErr() : cmd.getOut();
+        say.printf(Locale.ROOT, "exported %s (%s) to %s: ONNX opset %d, input '%s' float32 [N, %d] = pixel / 255, "
                         + "output '%s' float32 [N, %d]%n", model.path, loaded.network().shape(), target, OnnxModel.OPSET,
                 OnnxModel.INPUT, loaded.network().inputSize(), OnnxModel.OUTPUT, loaded.network().outputSize());
-        cmd.getOut().flush();
+        say.flush();
         return Cli.OK;
     }
 

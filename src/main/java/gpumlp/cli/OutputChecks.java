@@ -42,6 +42,15 @@ final class OutputChecks {
         Checks.require(cmd, kind == FileKind.MISSING || Files.isWritable(real), option + " " + file + " exists and is not writable");
     }
 
+    /** Whether an output is written in place (a device or FIFO, /dev/stdout on a pipe), not replaced. */
+    static boolean isStream(Path file) {
+        try {
+            return FileKind.of(file).isStream();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** An output directory (--checkpoint-dir): a directory, or one that can be created. */
     static void directory(CommandLine cmd, Path dir, String option) {
         if (dir == null) {

@@ -291,15 +291,20 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             training.put("model_epoch", r.modelEpoch());
             ModelMetadata meta = ModelMetadata.create(sizes, train.rows(), train.cols(), training, checksums, null);
             ModelFile.save(output, r.network(), meta);
-            if (onnx != null) {
-                gpumlp.export.OnnxModel.write(onnx, r.network(), meta);
-            }
             Map<String, Object> figures = RunResult.figures(r);
             if (result != null) {
                 RunResult.write(result, figures, settings, backend.description(), output, metrics);
             }
             figures.put("model", output.toString());
             log.result(doneLine(r, settings) + "; model saved to " + output, "done", figures);
+            if (onnx != null) { // last: its failure loses neither the result nor the final line
+                try {
+                    gpumlp.export.OnnxModel.write(onnx, r.network(), meta);
+                } catch (gpumlp.UserError e) {
+                    throw new gpumlp.UserError(e.getMessage() + "; the model is saved in " + output + ": gpu-mlp export --model "
+                            + output + " -o FILE.onnx writes the ONNX file again", e);
+                }
+            }
         }
         return Cli.OK;
     }

@@ -19,6 +19,8 @@ public enum FileKind {
     /** Symbolic links followed at most this many times (Linux's own limit), so a loop cannot hang us. */
     private static final int MAX_LINKS = 40;
     private static final int S_IFMT = 0170000;
+    /** What Linux's /proc/PID/fd links name when the descriptor is no file in a directory: pipe:[123], socket:[45]. */
+    private static final java.util.regex.Pattern MAGIC_LINK = java.util.regex.Pattern.compile("[a-z_]+:\\[\\d+\\]");
 
     private final String description;
 
@@ -41,7 +43,9 @@ public enum FileKind {
         Path p = followLinks(path);
         int mode;
         try {
-            mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            // after followLinks only a /proc magic link is still a link: ask what it opens
+            mode = (Integer) (Files.isSymbolicLink(p) ? Files.getAttribute(p, "unix:mode")
+                    : Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS));
         } catch (NoSuchFileException e) {
             return MISSING;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
@@ -65,8 +69,12 @@ public enum FileKind {
             if (!Files.isSymbolicLink(p)) {
                 return p;
             }
+            Path target = Files.readSymbolicLink(p);
+            if (MAGIC_LINK.matcher(target.toString()).matches()) {
+                return p; // /dev/stdout -> /proc/self/fd/1 -> "pipe:[123]": no path; the link itself opens the pipe
+            }
             Path parent = p.getParent();
-            p = (parent == null ? p : parent).resolve(Files.readSymbolicLink(p)).normalize();
+            p = (parent == null ? p : parent).resolve(target).normalize();
         }
         throw new IOException("too many levels of symbolic links");
     }

@@ -94,6 +94,34 @@ class NewOutputsHostileTest {
     }
 
     @Test
+    void anOnnxFileThatCannotBeWrittenLosesNeitherTheResultNorTheFinalLine() throws IOException {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(full), "needs /dev/full");
+        Path m = dir.resolve("onnx-full.npz");
+        Path result = dir.resolve("onnx-full.json");
+        CliTest.Run r = train("-o", m.toString(), "--onnx", full.toString(), "--result", result.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("cannot write ONNX file /dev/full: No space left on device; the model is saved in " + m
+                + ": gpu-mlp export --model " + m), r.err());
+        assertTrue(r.out().contains("model saved to " + m), r.out());
+        assertTrue(Files.isRegularFile(m) && Files.isRegularFile(result));
+    }
+
+    @Test
+    void exportToStandardOutputOnAPipeWritesOnlyTheOnnxBytesThere() throws Exception {
+        Path file = dir.resolve("to-file.onnx");
+        assertEquals(0, CliTest.run("export", "--model", tiny.toString(), "-o", file.toString()).code());
+        Process p = new ProcessBuilder(ClusterJobTest.javaBinary(), "-cp", System.getProperty("java.class.path"), "gpumlp.Main",
+                "export", "--model", tiny.toString(), "-o", "/dev/stdout").redirectError(ProcessBuilder.Redirect.PIPE).start();
+        byte[] out = p.getInputStream().readAllBytes(); // standard output is a pipe
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertArrayEquals(Files.readAllBytes(file), out, "exactly the ONNX file on standard output");
+        assertTrue(err.contains("exported " + tiny + " (784-4-10) to /dev/stdout"), err);
+    }
+
+    @Test
     void exportRefusesAnOutputThatIsALinkToTheModel() throws IOException {
         Path model = Files.copy(tiny, dir.resolve("linked-model.npz"));
         byte[] before = Files.readAllBytes(model);
