@@ -76,6 +76,11 @@ public final class DeformPreviewCommand implements Callable<Integer> {
         }
         int h = train.rows();
         int w = train.cols();
+        long[] size = DigitGrid.size(count, versions + 1, h, w, zoom);
+        if (size[0] > Integer.MAX_VALUE || size[1] > Integer.MAX_VALUE || size[0] * size[1] > DigitGrid.MAX_PIXELS) {
+            throw new CommandLine.ParameterException(cmd, String.format(Locale.ROOT, "the grid would be %,dx%,d pixels, more "
+                    + "than the %,d a preview may have: lower --count, --versions or --zoom", size[0], size[1], DigitGrid.MAX_PIXELS));
+        }
         float[] gaussian = d.gaussian();
         float[][][] cells = new float[count][versions + 1][];
         float[][] original = new float[count][h * w];

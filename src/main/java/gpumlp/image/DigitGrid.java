@@ -19,6 +19,16 @@ public final class DigitGrid {
      * every pixel drawn as zoom x zoom, cells one pixel apart; the first column is set off by a
      * wider line (the originals, beside their deformations).
      */
+    /** The most pixels a grid may have (100 MB of gray levels); {@link #size} says how many one would. */
+    public static final long MAX_PIXELS = 100_000_000L;
+
+    /** {width, height} in pixels of the grid {@link #png} draws, computed without overflow. */
+    public static long[] size(int rows, int cols, int h, int w, int zoom) {
+        long width = cols * ((long) w * zoom) + (cols - 1) + (cols > 1 ? FIRST_COLUMN_GAP - 1 : 0);
+        long height = rows * ((long) h * zoom) + (rows - 1);
+        return new long[] {width, height};
+    }
+
     public static byte[] png(float[][][] cells, int h, int w, int zoom) {
         int rows = cells.length;
         int cols = cells[0].length;

@@ -122,6 +122,18 @@ class NewOutputsHostileTest {
     }
 
     @Test
+    void aPreviewGridTooLargeToDrawIsAUsageError() {
+        Path png = dir.resolve("huge-grid.png");
+        CliTest.Run r = CliTest.run("deform-preview", "--data", CliTest.SUBSET, "--elastic", "34,4", "--count", "1000",
+                "--versions", "100", "--zoom", "16", "-o", png.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("the grid would be 45,350x448,999 pixels, more than the 100,000,000 a preview may have: "
+                + "lower --count, --versions or --zoom"), r.err());
+        assertFalse(r.err().contains("internal error"), r.err());
+        assertFalse(Files.exists(png));
+    }
+
+    @Test
     void exportRefusesAnOutputThatIsALinkToTheModel() throws IOException {
         Path model = Files.copy(tiny, dir.resolve("linked-model.npz"));
         byte[] before = Files.readAllBytes(model);
