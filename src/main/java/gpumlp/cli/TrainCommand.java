@@ -10,12 +10,12 @@ import gpumlp.model.HeInit;
 import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
-import gpumlp.train.CheckpointFile;
-import gpumlp.train.CheckpointLock;
-import gpumlp.train.CheckpointStore;
-import gpumlp.train.EpochPoint;
+import gpumlp.checkpoint.CheckpointFile;
+import gpumlp.checkpoint.CheckpointLock;
+import gpumlp.checkpoint.CheckpointStore;
+import gpumlp.plot.EpochPoint;
 import gpumlp.train.EpochRecord;
-import gpumlp.train.LearningCurvePlot;
+import gpumlp.plot.LearningCurvePlot;
 import gpumlp.train.MetricsWriter;
 import gpumlp.train.ProgressBar;
 import gpumlp.train.Schedule;
@@ -534,7 +534,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 if (metricsWriter != null) {
                     metricsWriter.write(r);
                 }
-                points.add(r.point());
+                points.add(EpochPoint.of(r));
                 heldOut = r.heldOut().key();
             }
         }
@@ -551,7 +551,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             if (metricsWriter != null) {
                 metricsWriter.write(r);
             }
-            points.add(r.point());
+            points.add(EpochPoint.of(r));
             if (board != null) {
                 board.epoch(r);
             }
