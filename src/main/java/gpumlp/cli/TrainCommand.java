@@ -10,9 +10,9 @@ import gpumlp.model.HeInit;
 import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
-import gpumlp.checkpoint.CheckpointFile;
 import gpumlp.checkpoint.CheckpointLock;
 import gpumlp.checkpoint.CheckpointStore;
+import gpumlp.checkpoint.ResumePolicy;
 import gpumlp.plot.EpochPoint;
 import gpumlp.train.EpochRecord;
 import gpumlp.plot.LearningCurvePlot;
@@ -247,7 +247,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             throw new gpumlp.UserError("checkpoint directory " + checkpointDir + " already holds checkpoints of a run: add "
                     + "--resume to continue it, or use an empty --checkpoint-dir (or delete those files)");
         }
-        TrainState start = resume ? resumeState(store, settingsMap, checksums, sizes, train.count(), log) : null;
+        TrainState start = resume ? ResumePolicy.resumeState(store, new ResumePolicy.Run(settingsMap, checksums, data.dir,
+                sizes, train.count(), batchSize, epochs), log::warn, log::note) : null;
         if (start == null) {
             start = TrainState.start(HeInit.initialise(sizes, seed));
         }
@@ -342,61 +343,6 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         }
         return String.format(Locale.ROOT, "%s; test accuracy %.2f%% (loss %.4f)", which, 100 * r.test().accuracy(),
                 r.test().meanLoss());
-    }
-
-    /**
-     * The newest valid checkpoint's state, after checking that it belongs to this run; null (start
-     * from scratch) when the directory has none.
-     */
-    private TrainState resumeState(CheckpointStore store, Map<String, Object> settings, Map<String, String> checksums,
-                                   int[] sizes, int samples, Log log) {
-        java.util.Optional<CheckpointFile.Loaded> found = store.newestValid(log::warn);
-        if (found.isEmpty()) {
-            log.note("no checkpoint in " + store.dir() + " yet: starting from epoch 1");
-            return null;
-        }
-        CheckpointFile.Loaded c = found.get();
-        Map<String, Object> now = comparable(settings);
-        Map<String, Object> then = comparable(c.settings());
-        java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
-        keys.addAll(then.keySet());
-        for (String key : keys) {
-            if (!String.valueOf(now.get(key)).equals(String.valueOf(then.get(key)))) {
-                throw new gpumlp.UserError("the checkpoint in " + store.dir() + " was written with " + key + " = "
-                        + then.get(key) + " but this run has " + now.get(key)
-                        + ": use the same settings to resume, or another --checkpoint-dir");
-            }
-        }
-        if (!c.data().equals(checksums)) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " was written for other data files than those in "
-                    + data.dir + ": use the same data to resume, or another --checkpoint-dir");
-        }
-        if (!java.util.Arrays.equals(c.state().weights().sizes(), sizes)) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " holds a " + c.state().weights().shape()
-                    + " network, not " + java.util.Arrays.toString(sizes));
-        }
-        int into = c.state().samplesIntoEpoch();
-        if (into >= samples || into % batchSize != 0) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " stands " + c.state().position()
-                    + ", which does not fit " + samples + " samples in batches of " + batchSize
-                    + ": it is damaged or from another run; use another --checkpoint-dir");
-        }
-        if (c.state().epochsDone() > epochs) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " is after epoch " + c.state().epochsDone()
-                    + ", beyond --epochs " + epochs);
-        }
-        log.note("resuming " + c.state().position() + " from " + store.dir());
-        return c.state();
-    }
-
-    /**
-     * Settings that must agree to resume: all but the number of epochs (a resumed run may train longer).
-     * A setting written only when in use (deformations) counts when either side has it.
-     */
-    private static Map<String, Object> comparable(Map<String, Object> settings) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>(settings);
-        m.remove("epochs");
-        return m;
     }
 
     private static Map<String, String> checksums(Dataset train, Dataset test) {
