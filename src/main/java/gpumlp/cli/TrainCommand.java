@@ -63,10 +63,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     @Mixin
     DeformOptions deform;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "800",
-            description = "Hidden layer sizes, comma separated: 800 gives 784-800-10, 512,256 gives 784-512-256-10. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int[] hidden;
+    @Mixin
+    HiddenOption hidden;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "20", description = "Passes over the training set. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -114,9 +112,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     + "norm at most C > 0. Default: off.")
     Double maxNorm;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "Seeds the initial weights and the shuffling; the same seed gives the same weights. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "Use the first N training samples only (quick runs; the validation split comes out of them); 0 = all.")
@@ -250,7 +247,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         TrainState start = resume ? ResumePolicy.resumeState(store, new ResumePolicy.Run(settingsMap, checksums, data.dir,
                 sizes, train.count(), batchSize, epochs), log::warn, log::note) : null;
         if (start == null) {
-            start = TrainState.start(HeInit.initialise(sizes, seed));
+            start = TrainState.start(HeInit.initialise(sizes, seed.seed));
         }
         Network initial = start.weights();
         if (signals != null && signals.requested()) {
@@ -265,7 +262,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     "test_samples", test.count()));
             log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s%s%s, %d epoch%s, seed %d, device %s",
                     batchSize, num(learningRate), settings.schedule().describe(), num(momentum),
-                    settings.regularisation().describe(), deformations(settings), epochs, epochs == 1 ? "" : "s", seed,
+                    settings.regularisation().describe(), deformations(settings), epochs, epochs == 1 ? "" : "s", seed.seed,
                     backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
@@ -353,7 +350,6 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
 
     private TrainSettings validatedSettings(CommandLine cmd) {
         device.validate(cmd);
-        Checks.hiddenSizes(cmd, hidden);
         Checks.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
         Checks.require(cmd, batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         Checks.require(cmd, learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
@@ -387,7 +383,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         outputs.put("--onnx", onnx);
         outputs.put("--checkpoint-dir", checkpointDir);
         OutputChecks.distinct(cmd, outputs);
-        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
+        return new TrainSettings(hidden.sizes, epochs, batchSize, learningRate, momentum, sched, seed.seed, limit, choice.validation,
                 choice.selection(cmd), reg, deform.validated(cmd));
     }
 
