@@ -11,7 +11,7 @@ import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
 import gpumlp.model.Npy;
-import gpumlp.train.CheckpointFile;
+import gpumlp.checkpoint.CheckpointFile;
 import gpumlp.train.EpochRecord;
 import gpumlp.train.HeldOut;
 import gpumlp.train.TrainState;

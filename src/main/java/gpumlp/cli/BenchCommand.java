@@ -53,9 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Batch sizes to measure. Default: ${DEFAULT-VALUE}.")
     int[] batchSizes;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "800",
-            description = "Hidden layer sizes. Default: ${DEFAULT-VALUE}.")
-    int[] hidden;
+    @Mixin
+    HiddenOption hidden;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
             description = "Epochs per batch size; the median epoch time is reported. Default: ${DEFAULT-VALUE}.")
@@ -64,9 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "ETA", description = "Learning rate for every batch size (default: 0.01 at batch 1, else 0.1).")
     Double learningRate;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "Seeds the initial weights and the shuffling, as in train. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--profile", description = "GPU: run the steps eagerly and print the time of each operation "
             + "(CUDA events) in the last epoch of each batch size.")
@@ -87,7 +85,6 @@ public final class BenchCommand implements Callable<Integer> {
         for (int b : batchSizes) {
             Checks.require(cmd, b >= 1, "--batch-sizes must all be at least 1, got " + b);
         }
-        Checks.hiddenSizes(cmd, hidden);
         Deformation deformation = deform.validated(cmd);
         List<Deformation> variants = deformation.enabled() ? List.of(Deformation.NONE, deformation) : List.of(Deformation.NONE);
         if (learningRate != null) {
@@ -127,10 +124,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Row measure(Backend backend, Dataset train, Dataset test, int batch, Deformation d) {
         double lr = learningRate != null ? learningRate : (batch == 1 ? 0.01 : 0.1);
-        TrainSettings s = new TrainSettings(hidden, epochs, batch, lr, 0, new Schedule.Constant(lr), seed, 0, d);
+        TrainSettings s = new TrainSettings(hidden.sizes, epochs, batch, lr, 0, new Schedule.Constant(lr), seed.seed, 0, d);
         int[] sizes = s.layerSizes(train.features(), Dataset.MAX_CLASSES);
         List<EpochRecord> records = new ArrayList<>();
-        Trainer.Result r = new Trainer(backend).run(HeInit.initialise(sizes, seed), train, test, s, records::add);
+        Trainer.Result r = new Trainer(backend).run(HeInit.initialise(sizes, seed.seed), train, test, s, records::add);
         double[] seconds = records.stream().mapToDouble(EpochRecord::seconds).toArray();
         double median = median(seconds);
         String shape = r.network().shape();

@@ -13,15 +13,6 @@ final class Checks {
         }
     }
 
-    /** Hidden layer sizes, for --hidden of train and bench. */
-    static void hiddenSizes(CommandLine cmd, int[] hidden) {
-        for (int h : hidden) {
-            require(cmd, h >= 1 && h <= MAX_HIDDEN, "--hidden sizes must be between 1 and " + MAX_HIDDEN + ", got " + h);
-        }
-    }
-
-    static final int MAX_HIDDEN = 1_000_000;
-
     /** A learning rate the float32 backends can hold: positive, finite, not rounded to 0 or infinity. */
     static void float32Rate(CommandLine cmd, double rate, String message) {
         float f = (float) rate;

@@ -1,4 +1,4 @@
-// picocli type converters for train's values that are more than a number: --validation and --patience.
+// picocli type converters for values that are more than a number: --validation, --patience and --hidden's sizes.
 package gpumlp.cli;
 
 import gpumlp.train.ValidationSplit;
@@ -38,4 +38,23 @@ final class Converters {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a number of epochs of at least 1, or off");
         }
     }
+
+    /** One hidden layer size: a whole number from 1 to {@link #MAX_HIDDEN}. */
+    static final class HiddenSize implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int h;
+            try {
+                h = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an int");
+            }
+            if (h < 1 || h > MAX_HIDDEN) {
+                throw new CommandLine.TypeConversionException("--hidden sizes must be between 1 and " + MAX_HIDDEN + ", got " + h);
+            }
+            return h;
+        }
+    }
+
+    static final int MAX_HIDDEN = 1_000_000;
 }

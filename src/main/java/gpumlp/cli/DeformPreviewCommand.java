@@ -47,9 +47,8 @@ public final class DeformPreviewCommand implements Callable<Integer> {
             description = "Deformed copies per digit: epochs 1..K. Default: ${DEFAULT-VALUE}.")
     int versions;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "The seed of the training run to preview. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--zoom", paramLabel = "Z", defaultValue = "3",
             description = "Each image pixel becomes Z x Z pixels. Default: ${DEFAULT-VALUE}.")
@@ -90,7 +89,7 @@ public final class DeformPreviewCommand implements Callable<Integer> {
         }
         for (int e = 1; e <= versions; e++) {
             float[][] x = new float[count][h * w];
-            DeformOps.deformRows(d, gaussian, seed, e, train.images(), h, w, null, first, 0, count, x);
+            DeformOps.deformRows(d, gaussian, seed.seed, e, train.images(), h, w, null, first, 0, count, x);
             for (int r = 0; r < count; r++) {
                 cells[r][e] = x[r];
             }
@@ -98,7 +97,7 @@ public final class DeformPreviewCommand implements Callable<Integer> {
         byte[] png = DigitGrid.png(cells, h, w, zoom);
         AtomicFiles.write(output, "preview", out -> out.write(png));
         cmd.getOut().printf(Locale.ROOT, "%d training digits (samples %d to %d), each followed by its deformations in "
-                + "epochs 1 to %d (%s, seed %d): %s%n", count, first, first + count - 1, versions, d.describe(), seed, output);
+                + "epochs 1 to %d (%s, seed %d): %s%n", count, first, first + count - 1, versions, d.describe(), seed.seed, output);
         cmd.getOut().flush();
         return Cli.OK;
     }

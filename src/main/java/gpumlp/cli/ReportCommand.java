@@ -1,7 +1,7 @@
 // `gpu-mlp report DIR`: one table of every run's result under DIR (a sweep's output), best validation accuracy first; also CSV or JSON.
 package gpumlp.cli;
 
-import gpumlp.train.SweepReport;
+import gpumlp.sweep.SweepReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

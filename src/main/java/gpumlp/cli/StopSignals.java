@@ -49,6 +49,11 @@ final class StopSignals implements AutoCloseable {
         }
     }
 
+    /** True while a signal recorded by the {@link #early} handlers waits to be taken over (for tests). */
+    static boolean earlySignalPending() {
+        return EARLY.get() != null;
+    }
+
     /** For commands that do not stop gracefully: the default handlers again, and a recorded signal delivered now. */
     static synchronized void releaseEarly() {
         for (int i = 0; i < EARLY_SIGNALS.size(); i++) {

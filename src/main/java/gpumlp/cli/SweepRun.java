@@ -2,7 +2,7 @@
 package gpumlp.cli;
 
 import gpumlp.UserError;
-import gpumlp.train.Sweep;
+import gpumlp.sweep.Sweep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,12 +10,12 @@ import gpumlp.model.HeInit;
 import gpumlp.model.ModelFile;
 import gpumlp.model.ModelMetadata;
 import gpumlp.model.Network;
-import gpumlp.train.CheckpointFile;
-import gpumlp.train.CheckpointLock;
-import gpumlp.train.CheckpointStore;
-import gpumlp.train.EpochPoint;
+import gpumlp.checkpoint.CheckpointLock;
+import gpumlp.checkpoint.CheckpointStore;
+import gpumlp.checkpoint.ResumePolicy;
+import gpumlp.plot.EpochPoint;
 import gpumlp.train.EpochRecord;
-import gpumlp.train.LearningCurvePlot;
+import gpumlp.plot.LearningCurvePlot;
 import gpumlp.train.MetricsWriter;
 import gpumlp.train.ProgressBar;
 import gpumlp.train.Schedule;
@@ -63,10 +63,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     @Mixin
     DeformOptions deform;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", split = ",", defaultValue = "800",
-            description = "Hidden layer sizes, comma separated: 800 gives 784-800-10, 512,256 gives 784-512-256-10. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int[] hidden;
+    @Mixin
+    HiddenOption hidden;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "20", description = "Passes over the training set. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -114,9 +112,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     + "norm at most C > 0. Default: off.")
     Double maxNorm;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "Seeds the initial weights and the shuffling; the same seed gives the same weights. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "Use the first N training samples only (quick runs; the validation split comes out of them); 0 = all.")
@@ -247,9 +244,10 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             throw new gpumlp.UserError("checkpoint directory " + checkpointDir + " already holds checkpoints of a run: add "
                     + "--resume to continue it, or use an empty --checkpoint-dir (or delete those files)");
         }
-        TrainState start = resume ? resumeState(store, settingsMap, checksums, sizes, train.count(), log) : null;
+        TrainState start = resume ? ResumePolicy.resumeState(store, new ResumePolicy.Run(settingsMap, checksums, data.dir,
+                sizes, train.count(), batchSize, epochs), log::warn, log::note) : null;
         if (start == null) {
-            start = TrainState.start(HeInit.initialise(sizes, seed));
+            start = TrainState.start(HeInit.initialise(sizes, seed.seed));
         }
         Network initial = start.weights();
         if (signals != null && signals.requested()) {
@@ -264,7 +262,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                     "test_samples", test.count()));
             log.result(String.format(Locale.ROOT, "batch %d, lr %s (%s), momentum %s%s%s, %d epoch%s, seed %d, device %s",
                     batchSize, num(learningRate), settings.schedule().describe(), num(momentum),
-                    settings.regularisation().describe(), deformations(settings), epochs, epochs == 1 ? "" : "s", seed,
+                    settings.regularisation().describe(), deformations(settings), epochs, epochs == 1 ? "" : "s", seed.seed,
                     backend.description()), "settings", Map.of("settings", settingsMap, "device", backend.description()));
             Trainer.Checkpointing checkpointing = store == null ? Trainer.Checkpointing.NONE
                     : new Trainer.Checkpointing(checkpointEvery, state -> {
@@ -349,61 +347,6 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 r.test().meanLoss());
     }
 
-    /**
-     * The newest valid checkpoint's state, after checking that it belongs to this run; null (start
-     * from scratch) when the directory has none.
-     */
-    private TrainState resumeState(CheckpointStore store, Map<String, Object> settings, Map<String, String> checksums,
-                                   int[] sizes, int samples, Log log) {
-        java.util.Optional<CheckpointFile.Loaded> found = store.newestValid(log::warn);
-        if (found.isEmpty()) {
-            log.note("no checkpoint in " + store.dir() + " yet: starting from epoch 1");
-            return null;
-        }
-        CheckpointFile.Loaded c = found.get();
-        Map<String, Object> now = comparable(settings);
-        Map<String, Object> then = comparable(c.settings());
-        java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
-        keys.addAll(then.keySet());
-        for (String key : keys) {
-            if (!String.valueOf(now.get(key)).equals(String.valueOf(then.get(key)))) {
-                throw new gpumlp.UserError("the checkpoint in " + store.dir() + " was written with " + key + " = "
-                        + then.get(key) + " but this run has " + now.get(key)
-                        + ": use the same settings to resume, or another --checkpoint-dir");
-            }
-        }
-        if (!c.data().equals(checksums)) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " was written for other data files than those in "
-                    + data.dir + ": use the same data to resume, or another --checkpoint-dir");
-        }
-        if (!java.util.Arrays.equals(c.state().weights().sizes(), sizes)) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " holds a " + c.state().weights().shape()
-                    + " network, not " + java.util.Arrays.toString(sizes));
-        }
-        int into = c.state().samplesIntoEpoch();
-        if (into >= samples || into % batchSize != 0) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " stands " + c.state().position()
-                    + ", which does not fit " + samples + " samples in batches of " + batchSize
-                    + ": it is damaged or from another run; use another --checkpoint-dir");
-        }
-        if (c.state().epochsDone() > epochs) {
-            throw new gpumlp.UserError("the checkpoint in " + store.dir() + " is after epoch " + c.state().epochsDone()
-                    + ", beyond --epochs " + epochs);
-        }
-        log.note("resuming " + c.state().position() + " from " + store.dir());
-        return c.state();
-    }
-
-    /**
-     * Settings that must agree to resume: all but the number of epochs (a resumed run may train longer).
-     * A setting written only when in use (deformations) counts when either side has it.
-     */
-    private static Map<String, Object> comparable(Map<String, Object> settings) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>(settings);
-        m.remove("epochs");
-        return m;
-    }
-
     private static Map<String, String> checksums(Dataset train, Dataset test) {
         java.util.Map<String, String> all = new java.util.LinkedHashMap<>(train.checksums());
         all.putAll(test.checksums());
@@ -412,7 +355,6 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
 
     private TrainSettings validatedSettings(CommandLine cmd) {
         device.validate(cmd);
-        Checks.hiddenSizes(cmd, hidden);
         Checks.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
         Checks.require(cmd, batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         Checks.require(cmd, learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
@@ -447,7 +389,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         outputs.put("--checkpoint-dir", checkpointDir);
         outputs.put("--tensorboard", tensorboard);
         OutputChecks.distinct(cmd, outputs);
-        return new TrainSettings(hidden, epochs, batchSize, learningRate, momentum, sched, seed, limit, choice.validation,
+        return new TrainSettings(hidden.sizes, epochs, batchSize, learningRate, momentum, sched, seed.seed, limit, choice.validation,
                 choice.selection(cmd), reg, deform.validated(cmd));
     }
 
@@ -540,7 +482,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
                 if (metricsWriter != null) {
                     metricsWriter.write(r);
                 }
-                points.add(r.point());
+                points.add(EpochPoint.of(r));
                 heldOut = r.heldOut().key();
             }
         }
@@ -557,7 +499,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             if (metricsWriter != null) {
                 metricsWriter.write(r);
             }
-            points.add(r.point());
+            points.add(EpochPoint.of(r));
             if (board != null) {
                 board.epoch(r);
             }

@@ -14,8 +14,4 @@ public record EpochRecord(int epoch, double learningRate, double trainLoss, doub
     public double samplesPerSecond() {
         return samples / seconds;
     }
-
-    public EpochPoint point() {
-        return new EpochPoint(epoch, trainLoss, trainAccuracy, heldOutLoss, heldOutAccuracy);
-    }
 }

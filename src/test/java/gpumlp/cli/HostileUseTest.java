@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import gpumlp.train.CheckpointStore;
+import gpumlp.checkpoint.CheckpointStore;
 import gpumlp.util.FileKind;
 import gpumlp.util.SpecialFiles;
 import java.io.IOException;

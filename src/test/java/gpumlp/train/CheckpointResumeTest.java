@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gpumlp.backend.Backend;
 import gpumlp.backend.Regularisation;
+import gpumlp.checkpoint.CheckpointFile;
+import gpumlp.checkpoint.CheckpointStore;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gpumlp.backend.Backend;
 import gpumlp.backend.Deformation;
+import gpumlp.checkpoint.CheckpointStore;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.data.DataDirectory;
 import gpumlp.data.Dataset;

@@ -1,5 +1,5 @@
 // Chooses a plot axis range and "nice" tick values (1, 2 or 5 times a power of ten) around some data.
-package gpumlp.train;
+package gpumlp.plot;
 
 import java.util.Locale;
 

@@ -1,10 +1,11 @@
 // Checkpoint names are the position the README explains: finished epochs, then samples into the next epoch.
-package gpumlp.train;
+package gpumlp.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gpumlp.model.Network;
+import gpumlp.train.TrainState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,5 @@
 // Draws one chart panel (frame, grid, ticks, labels, lines with markers, legend) into a Graphics2D.
-package gpumlp.train;
+package gpumlp.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

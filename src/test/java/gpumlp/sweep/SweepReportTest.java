@@ -1,5 +1,5 @@
 // report ranks runs by validation accuracy: a higher test accuracy never moves a run up, and a run without validation is unranked.
-package gpumlp.train;
+package gpumlp.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,5 @@
 // Tests LearningCurvePlot: a readable, non-blank PNG of the right size; one epoch; no points; no fonts.
-package gpumlp.train;
+package gpumlp.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,5 @@
 // Collects the result.json of every run under a directory into one table, ranked by validation accuracy (test shown, never ranked by).
-package gpumlp.train;
+package gpumlp.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,5 @@
 // One checkpoint on disk: a zip of W{l}.npy, V{l}.npy (momentum), B{l}.npy (best epoch) and checkpoint.json, written atomically.
-package gpumlp.train;
+package gpumlp.checkpoint;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +12,10 @@ import gpumlp.model.NetworkBounds;
 import gpumlp.model.NpzArchive;
 import gpumlp.model.Network;
 import gpumlp.model.Npy;
+import gpumlp.train.EpochRecord;
+import gpumlp.train.HeldOut;
+import gpumlp.train.MetricsWriter;
+import gpumlp.train.TrainState;
 import gpumlp.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,5 @@
 // A checkpoint with a huge entry is read without allocating it: an unknown entry is ignored, a lying matrix refused.
-package gpumlp.train;
+package gpumlp.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gpumlp.UserError;
 import gpumlp.model.HeInit;
+import gpumlp.train.TrainState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,5 @@
 // A hyperparameter sweep file (YAML or JSON): the values of each train option, and their combinations by index.
-package gpumlp.train;
+package gpumlp.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gpumlp.UserError;

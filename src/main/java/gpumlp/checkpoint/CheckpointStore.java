@@ -1,7 +1,8 @@
 // A checkpoint directory: writes checkpoint-eEEEE-sSSSSSSSS.npz files, keeps the newest few, finds the newest valid one.
-package gpumlp.train;
+package gpumlp.checkpoint;
 
 import gpumlp.UserError;
+import gpumlp.train.TrainState;
 import gpumlp.util.AtomicFiles;
 import gpumlp.util.FileKind;
 import gpumlp.util.IoErrors;

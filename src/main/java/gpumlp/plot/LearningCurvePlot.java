@@ -1,5 +1,5 @@
 // Writes a PNG with loss and accuracy learning curves (train and validation, or test) side by side, atomically, headless.
-package gpumlp.train;
+package gpumlp.plot;
 
 import gpumlp.util.AtomicFiles;
 import java.awt.Color;

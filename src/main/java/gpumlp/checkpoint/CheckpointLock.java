@@ -1,5 +1,5 @@
 // One run at a time per checkpoint directory: an OS lock on DIR/.gpu-mlp.lock, gone when the process dies.
-package gpumlp.train;
+package gpumlp.checkpoint;
 
 import gpumlp.UserError;
 import gpumlp.util.IoErrors;

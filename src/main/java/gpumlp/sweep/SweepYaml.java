@@ -1,5 +1,5 @@
 // Parses a sweep file's YAML strictly: a key given twice or an alias (*name) is an error, not a silent surprise.
-package gpumlp.train;
+package gpumlp.sweep;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,0 +1,106 @@
+// Which checkpoint a resumed run continues from: none means a fresh start, a damaged newest one is skipped, another run's is refused.
+package gpumlp.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gpumlp.UserError;
+import gpumlp.model.HeInit;
+import gpumlp.model.Network;
+import gpumlp.train.EpochRecord;
+import gpumlp.train.HeldOut;
+import gpumlp.train.TrainState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResumePolicyTest {
+    private static final int[] SIZES = {4, 3, 2};
+    private static final Map<String, Object> SETTINGS = Map.of("lr", 0.1, "epochs", 4);
+    private static final Map<String, String> DATA = Map.of("train", "abc", "test", "def");
+
+    @TempDir
+    Path dir;
+
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private static TrainState at(int epochsDone, int samplesIntoEpoch) {
+        Network w = HeInit.initialise(SIZES, 1);
+        List<EpochRecord> records = new ArrayList<>();
+        for (int e = 1; e <= epochsDone; e++) {
+            records.add(new EpochRecord(e, 0.1, 0.5, 0.8, HeldOut.test, 0.4, 0.85, 1.0, 100));
+        }
+        return new TrainState(epochsDone, samplesIntoEpoch, 0, 0, 0, w, null, records, 0, null);
+    }
+
+    private static ResumePolicy.Run run(Map<String, Object> settings, Map<String, String> data, int[] sizes, int epochs) {
+        return new ResumePolicy.Run(settings, data, Path.of("data/here"), sizes, 100, 10, epochs);
+    }
+
+    private TrainState resume(CheckpointStore store, ResumePolicy.Run run) {
+        return ResumePolicy.resumeState(store, run, warnings::add, notes::add);
+    }
+
+    @Test
+    void noCheckpointMeansAFreshStart() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        assertNull(resume(store, run(SETTINGS, DATA, SIZES, 4)));
+        assertEquals(List.of("no checkpoint in " + dir + " yet: starting from epoch 1"), notes);
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsSkipped() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(0, 20), SETTINGS, DATA);
+        Path newest = store.save(at(0, 40), SETTINGS, DATA);
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, Arrays.copyOf(bytes, bytes.length / 2)); // a write cut short
+        TrainState s = resume(store, run(SETTINGS, DATA, SIZES, 4));
+        assertEquals(20, s.samplesIntoEpoch());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(newest.getFileName().toString()), warnings.get(0));
+        assertEquals(List.of("resuming in epoch 1 after 20 samples from " + dir), notes);
+    }
+
+    @Test
+    void aCheckpointOfOtherSettingsIsRefused() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(1, 0), SETTINGS, DATA);
+        UserError e = assertThrows(UserError.class,
+                () -> resume(store, run(Map.of("lr", 0.2, "epochs", 4), DATA, SIZES, 4)));
+        assertTrue(e.getMessage().contains("was written with lr = 0.1 but this run has 0.2"), e.getMessage());
+        e = assertThrows(UserError.class, () -> resume(store, run(Map.of("epochs", 4), DATA, SIZES, 4)));
+        assertTrue(e.getMessage().contains("was written with lr = 0.1 but this run has null"), e.getMessage());
+    }
+
+    @Test
+    void moreEpochsMayFollowButTheRunMustFit() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(2, 0), SETTINGS, DATA);
+        assertEquals(2, resume(store, run(Map.of("lr", 0.1, "epochs", 9), DATA, SIZES, 9)).epochsDone());
+        UserError data = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, Map.of("train", "x"), SIZES, 4)));
+        assertTrue(data.getMessage().contains("other data files than those in data/here"), data.getMessage());
+        UserError shape = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, new int[] {4, 5, 2}, 4)));
+        assertTrue(shape.getMessage().contains("network, not [4, 5, 2]"), shape.getMessage());
+        UserError beyond = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 1)));
+        assertTrue(beyond.getMessage().contains("is after epoch 2, beyond --epochs 1"), beyond.getMessage());
+    }
+
+    @Test
+    void aPositionThatDoesNotFitTheBatchesIsRefused() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(0, 25), SETTINGS, DATA);
+        UserError e = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 4)));
+        assertTrue(e.getMessage().contains("which does not fit 100 samples in batches of 10"), e.getMessage());
+    }
+}
