@@ -60,6 +60,10 @@ public final class ModelFile {
 
     private static LoadedModel read(NpzArchive npz, String file) {
         byte[] json = npz.bytes(METADATA_ENTRY, MAX_METADATA_BYTES);
+        if (json == null && npz.has("checkpoint.json")) { // the entry CheckpointFile writes
+            throw new UserError(file + " is a training checkpoint, not a model: train --resume with its --checkpoint-dir "
+                    + "finishes the run and writes the model");
+        }
         if (json == null) {
             throw new UserError(file + " has no " + METADATA_ENTRY + " entry; it was not written by gpu-mlp");
         }

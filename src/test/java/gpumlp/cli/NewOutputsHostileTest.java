@@ -134,6 +134,19 @@ class NewOutputsHostileTest {
     }
 
     @Test
+    void aCheckpointGivenAsTheModelIsNamedForWhatItIs() throws IOException {
+        Path ck = dir.resolve("ck-as-model");
+        assertEquals(0, train("-o", dir.resolve("ck.npz").toString(), "--checkpoint-dir", ck.toString()).code());
+        Path checkpoint;
+        try (var files = Files.list(ck)) {
+            checkpoint = files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).findFirst().orElseThrow();
+        }
+        CliTest.Run r = CliTest.run("export", "--model", checkpoint.toString(), "-o", dir.resolve("ck.onnx").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(checkpoint + " is a training checkpoint, not a model: train --resume"), r.err());
+    }
+
+    @Test
     void exportRefusesAnOutputThatIsALinkToTheModel() throws IOException {
         Path model = Files.copy(tiny, dir.resolve("linked-model.npz"));
         byte[] before = Files.readAllBytes(model);
