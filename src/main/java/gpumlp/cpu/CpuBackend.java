@@ -6,6 +6,7 @@ import gpumlp.backend.EpochProgress;
 import gpumlp.backend.EpochStats;
 import gpumlp.backend.Regularisation;
 import gpumlp.backend.Evaluation;
+import gpumlp.backend.InputShape;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.Dataset;
 import gpumlp.model.Network;
@@ -142,6 +143,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Evaluation evaluate(Dataset data) {
         requireWeights();
+        InputShape.requireFeatures(sizes[0], data);
         int n = data.count();
         int[] predicted = new int[n];
         double lossSum = 0;
@@ -161,6 +163,7 @@ public final class CpuBackend implements Backend {
     @Override
     public float[] probabilities(byte[] images, int count) {
         requireWeights();
+        InputShape.requireImages(sizes[0], images, count);
         float[] out = new float[count * outputs()];
         ensureCapacity(Math.min(EVAL_ROWS, Math.max(1, count)));
         for (int start = 0; start < count; start += capacity) {

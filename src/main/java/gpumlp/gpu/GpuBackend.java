@@ -21,6 +21,7 @@ import gpumlp.backend.Deformation;
 import gpumlp.backend.EpochProgress;
 import gpumlp.backend.EpochStats;
 import gpumlp.backend.Evaluation;
+import gpumlp.backend.InputShape;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.Dataset;
 import gpumlp.model.Network;
@@ -551,6 +552,7 @@ public final class GpuBackend implements Backend {
     @Override
     public Evaluation evaluate(Dataset data) {
         requireWeights();
+        InputShape.requireFeatures(sizes[0], data);
         ctx.makeCurrent();
         DeviceData d = deviceCopy(data);
         int n = data.count();
@@ -581,6 +583,7 @@ public final class GpuBackend implements Backend {
     @Override
     public float[] probabilities(byte[] images, int count) {
         requireWeights();
+        InputShape.requireImages(sizes[0], images, count);
         ctx.makeCurrent();
         int classes = outputs();
         float[] out = new float[count * classes];
