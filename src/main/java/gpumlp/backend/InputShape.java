@@ -14,11 +14,11 @@ public final class InputShape {
         }
     }
 
-    /** Refuses {@code images} that do not hold exactly {@code count} samples of {@code inputs} bytes (count x inputs). */
+    /** Refuses {@code images} too short for {@code count} samples of {@code inputs} bytes (count x inputs, row-major). */
     public static void requireImages(int inputs, byte[] images, int count) {
-        if (count < 0 || (long) count * inputs != images.length) {
-            throw new IllegalArgumentException("the network takes " + inputs + " inputs per sample but "
-                    + count + " images were given in " + images.length + " bytes");
+        if (count < 0 || (long) count * inputs > images.length) {
+            throw new IllegalArgumentException("the network takes " + inputs + " inputs per sample, so " + count
+                    + " images need " + (long) count * inputs + " bytes, but " + images.length + " were given");
         }
     }
 }

@@ -11,7 +11,7 @@ import gpumlp.model.HeInit;
 public final class MismatchedInputs {
     private MismatchedInputs() {}
 
-    /** A 12-6-3 network on {@code backend}: 12-feature data works, 13- and 11-feature data and short images do not. */
+    /** A 12-6-3 network on {@code backend}: 12-feature data works; 13- and 11-feature data sets and too few image bytes do not. */
     public static void assertRefused(Backend backend) {
         backend.uploadWeights(HeInit.initialise(new int[] {12, 6, 3}, 5));
         assertEquals(4, backend.evaluate(data(4, 12)).samples());
@@ -23,7 +23,8 @@ public final class MismatchedInputs {
                     e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> backend.probabilities(new byte[4 * 12 - 1], 4));
-        assertThrows(IllegalArgumentException.class, () -> backend.probabilities(new byte[4 * 13], 4));
+        assertThrows(IllegalArgumentException.class, () -> backend.probabilities(new byte[4 * 12], -1));
+        assertEquals(2 * 3, backend.probabilities(new byte[4 * 12], 2).length, "the first 2 of 4 images");
     }
 
     private static Dataset data(int n, int features) {
