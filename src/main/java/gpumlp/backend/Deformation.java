@@ -1,8 +1,9 @@
 // The per-sample deformation settings of a run: elastic (alpha, sigma) and affine (rotation, scaling, shear, translation) ranges.
 package gpumlp.backend;
 
+import gpumlp.util.Numbers;
+
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -97,7 +98,7 @@ public record Deformation(float alpha, float sigma, float rotate, float scale, f
         }
         StringBuilder b = new StringBuilder();
         if (elastic()) {
-            b.append("elastic ").append(num(alpha)).append(',').append(num(sigma));
+            b.append("elastic ").append(Numbers.plain(alpha)).append(',').append(Numbers.plain(sigma));
         }
         append(b, "rotate", rotate);
         append(b, "scale", scale);
@@ -108,11 +109,7 @@ public record Deformation(float alpha, float sigma, float rotate, float scale, f
 
     private static void append(StringBuilder b, String what, float v) {
         if (v > 0f) {
-            b.append(b.length() == 0 ? "" : ", ").append(what).append(' ').append(num(v));
+            b.append(b.length() == 0 ? "" : ", ").append(what).append(' ').append(Numbers.plain(v));
         }
-    }
-
-    private static String num(float v) {
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%d", (long) v) : Float.toString(v);
     }
 }

@@ -1,6 +1,8 @@
 // Dropout, weight decay and max-norm settings of a run, and the float32 factors both backends derive from them.
 package gpumlp.backend;
 
+import gpumlp.util.Numbers;
+
 /**
  * What regularises training (README, "The model"); evaluation and prediction never see any of it.
  *
@@ -50,9 +52,7 @@ public record Regularisation(double dropout, double inputDropout, double weightD
 
     private static void append(StringBuilder b, String name, double value) {
         if (value > 0) {
-            java.math.BigDecimal d = java.math.BigDecimal.valueOf(value).stripTrailingZeros();
-            String number = Math.abs(value) >= 1e-9 && Math.abs(value) <= 1e15 ? d.toPlainString() : d.toString(); // 1E+38, not 39 digits
-            b.append(", ").append(name).append(' ').append(number);
+            b.append(", ").append(name).append(' ').append(Numbers.plain(value));
         }
     }
 

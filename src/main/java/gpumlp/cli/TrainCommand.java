@@ -24,6 +24,7 @@ import gpumlp.train.TrainSettings;
 import gpumlp.train.TrainState;
 import gpumlp.train.Trainer;
 import gpumlp.train.ValidationSplit;
+import gpumlp.util.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -415,7 +416,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
 
     /** A number as a person writes it: 0.2, 0, 1e-05 -> 0.00001. */
     static String num(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return Numbers.plain(v);
     }
 
     /** The plot's title: the data set, then the settings that shape the curves. */
