@@ -4,6 +4,7 @@ package gpumlp.cli;
 import gpumlp.cpu.CpuBackend;
 import gpumlp.gpu.CudaContext;
 import gpumlp.gpu.GpuBackend;
+import gpumlp.gpu.GpuMeter;
 import gpumlp.model.HeInit;
 import gpumlp.model.Network;
 import java.io.PrintWriter;
@@ -19,13 +20,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Checks whether the GPU path works here: prints the Java, JCuda, driver, CUDA runtime, cuBLAS and "
                 + "NVRTC versions and every device with its compute capability and memory, then compiles the kernels, "
-                + "runs a small network forward on the GPU and compares it with the CPU.",
+                + "runs a small network forward on the GPU and compares it with the CPU, and prints the GPU's memory "
+                + "(total, free, in use).",
                 "Example: gpu-mlp doctor --device gpu:1"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the GPU path works", "1:no usable GPU (the reason is printed)", ExitCodes.USAGE})
 public final class DoctorCommand implements Callable<Integer> {
     /** Largest difference between GPU and CPU probabilities the check accepts (FP32 sums of ~100 terms). */
     static final double TOLERANCE = 1e-5;
+    private static final double GIB = 1L << 30;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -125,6 +128,11 @@ public final class DoctorCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "kernels:  compiled with NVRTC to %s in %.0f ms%n", g.kernelTarget(), (t1 - t0) / 1e6);
             out.printf(Locale.ROOT, "check:    forward pass of a 784-32-10 network on %d images: GPU vs CPU max difference %.2g "
                     + "(limit %.0e)%n", count, maxDiff, TOLERANCE);
+            try (GpuMeter meter = GpuMeter.open(index)) {
+                GpuMeter.Memory m = meter.memory();
+                out.printf(Locale.ROOT, "memory:   gpu:%d %.2f GiB total, %.2f GiB free, %.2f GiB in use (all processes, "
+                        + "this check included)%n", index, m.total() / GIB, m.free() / GIB, m.used() / GIB);
+            }
             return maxDiff <= TOLERANCE ? null : "the GPU result differs from the CPU by " + maxDiff;
         } catch (RuntimeException | LinkageError e) {
             String reason = e instanceof gpumlp.UserError || e instanceof gpumlp.gpu.KernelCompileException
