@@ -1,7 +1,7 @@
 """PyTorch twin of gpu-mlp's deformation recipes (see src/bench/README.md), for a side-by-side run on one GPU.
 
     python3 deform_twin.py DATA_DIR --recipe simard|ciresan [--epochs N] [--mode graph|eager|compile] [--json FILE]
-    python3 deform_twin.py --self-check      the GPU deformations against NumPy references (seconds)
+    python3 deform_twin.py --self-check [cpu]   the GPU (or CPU) deformations against NumPy references (seconds)
 
 The same network (784-H...-10, ReLU, softmax cross-entropy), He initialisation (N(0, 2 / fan_in), zero biases), SGD
 with momentum (v = mu v + mean gradient; w -= eta v), schedule (eta of each epoch as train/Schedule.java), batch size
@@ -215,14 +215,28 @@ def evaluate(net, x, y, chunk=10000):
     return loss / len(y), correct / len(y)
 
 
+def sync():
+    if DEV != 'cpu':
+        torch.cuda.synchronize()
+
+
+def device_name():
+    return torch.cuda.get_device_name(0) if DEV != 'cpu' else 'cpu'
+
+
 def main(argv):
+    global DEV
     if argv and argv[0] == '--self-check':
+        DEV = argv[1] if len(argv) > 1 else DEV
         smooth, resample = self_check()
         ok = smooth < 1e-4 and resample < 1e-4
         print(f'self-check: smoothing max difference {smooth:.2g} (fields of magnitude ~34), resampling {resample:.2g} '
               f'(images in [0, 1]), limit 1e-4: {"ok" if ok else "FAILED"}', flush=True)
         sys.exit(0 if ok else 1)
     a = tc.settings(argv)
+    DEV = a.device
+    if DEV == 'cpu' and a.mode == 'graph':
+        a.mode = 'eager'  # CUDA graphs need a GPU
     torch.backends.cuda.matmul.allow_tf32 = a.tf32
     torch.backends.cudnn.allow_tf32 = a.tf32
     torch.manual_seed(a.seed)
@@ -237,22 +251,22 @@ def main(argv):
     x_held, y_held = (images(xv), torch.tensor(yv, device=DEV)) if len(yv) else (x_test, y_test)
     sizes = [x_train[0].numel()] + a.hidden + [10]
     shape = '-'.join(map(str, sizes))
-    print(f'torch {torch.__version__}, {torch.cuda.get_device_name(0)}, {shape}, recipe {a.recipe}, mode {a.mode}, '
+    print(f'torch {torch.__version__}, {device_name()}, {shape}, recipe {a.recipe}, mode {a.mode}, '
           f'{"TF32" if a.tf32 else "FP32"}, {len(ys)} train / {len(yv)} validation', flush=True)
     t_setup = time.perf_counter()
     net = Net(sizes)
     trainer = Trainer(a, net, Deformer(a, 28, 28), x_train, y_train)
-    torch.cuda.synchronize()
+    sync()
     setup = time.perf_counter() - t_setup
     records, best, best_key = [], None, None
     wall0 = time.perf_counter()
     for e in range(a.epochs):
         lr = tc.rate(a.schedule, a.lr, e, a.epochs)
         order = torch.randperm(len(ys), device=DEV)
-        torch.cuda.synchronize()
+        sync()
         t0 = time.perf_counter()
         n, loss_sum, correct = trainer.epoch(order, lr)
-        torch.cuda.synchronize()
+        sync()
         seconds = time.perf_counter() - t0
         vloss, vacc = evaluate(net, x_held, y_held)
         r = dict(epoch=e + 1, lr=lr, train_loss=loss_sum / n, train_accuracy=correct / n, seconds=seconds,
@@ -280,13 +294,13 @@ def main(argv):
     result = dict(impl='pytorch-' + a.mode, recipe=a.recipe, network=shape, batch=a.batch, lr=a.lr, momentum=a.momentum,
                   schedule=a.schedule, epochs=a.epochs, epochs_run=len(records), tf32=a.tf32,
                   elastic=list(a.elastic) if a.elastic else None, rotate=a.rotate, scale=a.scale, shear=a.shear,
-                  translate=a.translate, torch=torch.__version__, device=torch.cuda.get_device_name(0),
+                  translate=a.translate, torch=torch.__version__, device=device_name(),
                   setup_seconds=setup, median_epoch_seconds=times[len(times) // 2] if times else None,
                   train_seconds=sum(times), wall_seconds=time.perf_counter() - wall0,
                   target=a.target, target_on=held,
                   time_to_target=None if hit is None else dict(epoch=hit[0], train_seconds=hit[1], wall_seconds=hit[2]),
                   model_epoch=model_epoch, test_loss=tloss, test_accuracy=tacc,
-                  peak_memory_bytes=torch.cuda.max_memory_allocated(), epochs_detail=records)
+                  peak_memory_bytes=torch.cuda.max_memory_allocated() if DEV != 'cpu' else None, epochs_detail=records)
     if held == 'validation' and records:
         result['validation_accuracy'] = records[model_epoch - 1]['validation_accuracy']
     print(f'model from epoch {model_epoch}; test accuracy {100 * tacc:.2f}% (loss {tloss:.4f}); time to '

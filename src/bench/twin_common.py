@@ -193,6 +193,7 @@ def parser():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--mode', choices=('graph', 'eager', 'compile'), default='graph',
                     help='graph: the step captured as a CUDA graph (default); compile: torch.compile')
+    ap.add_argument('--device', default='cuda', help='torch device (default cuda; cpu runs eager, for checking the script)')
     ap.add_argument('--time-limit', type=float, default=0, help='stop after the epoch that passes this many seconds')
     ap.add_argument('--json', help='also write the results here')
     return ap
