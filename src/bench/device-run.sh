@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command on the GPU machine for every GPU figure of the deformation work: checks, bench (floor, memory, deformation cost, deep net), and each recipe of gpu-mlp next to its PyTorch twin.
 #
-# Prepare on the build machine, from the project root (see shared/gpu/README.md):
-#   mvn -B -q -DskipTests test-compile && /work/shared/gpu/prepare-device-kit
+# Prepare on the build machine, from the project root (see shared/gpu/README.md; a worktree works too):
+#   src/bench/prepare-kit.sh
 # then carry .devkit, target/classes and target/test-classes with the tree, and on the GPU machine, from the root:
 #   OUT=somewhere bash src/bench/device-run.sh                 every step, within BUDGET seconds
 #   OUT=somewhere bash src/bench/device-run.sh bench-fp32 ours-simard      only the steps named
@@ -56,7 +56,7 @@ try:
 except (OSError, ValueError, KeyError):
     pass
 # the recipe trains on 5/6 of the images (bench on all), and each epoch also scores the validation split
-print(max(5, min(400, int(float(sys.argv[2]) / (t * 5 / 6 * 1.05)))) if t else 40)
+print(max(5, min(1000, int(float(sys.argv[2]) / (t * 5 / 6 * 1.05)))) if t else 40)
 PY
 }
 
