@@ -80,7 +80,8 @@ def summarise(out):
             if found is None:
                 continue
             r, epochs = found
-            hit = tc.time_to_target(epochs, spec['target'])
+            key = 'validation_accuracy' if not epochs or 'validation_accuracy' in epochs[0] else 'test_accuracy'
+            hit = tc.time_to_target(epochs, spec['target'], key)
             r['target'] = spec['target']
             r['time_to_target'] = None if hit is None else dict(epoch=hit[0], train_seconds=hit[1])
             sides.append(r)

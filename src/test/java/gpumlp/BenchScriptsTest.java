@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchScriptsTest {
     private static final Path SCRIPT = Path.of("src/bench/device-run.sh");
     private static final List<String> PYTHON = List.of("twin_common.py", "deform_twin.py", "summarise.py",
-            "test_twin_common.py");
+            "test_twin_common.py", "test_summarise.py");
 
     @TempDir
     Path out;
@@ -60,6 +60,10 @@ class BenchScriptsTest {
         for (String must : new String[] {"timeout ", "$OUT", "--include-tag gpu", "deform_twin.py", "--tf32", "--deep"}) {
             assertTrue(text.contains(must), "the script uses " + must);
         }
+        Path kit = Path.of("src/bench/prepare-kit.sh");
+        assertTrue(Files.isExecutable(kit), kit + " is executable");
+        String[] kitSyntax = run("bash", "-n", kit.toString());
+        assertEquals("0", kitSyntax[0], kitSyntax[1]);
         String[] unknown = run("bash", SCRIPT.toString(), "no-such-step");
         assertEquals("2", unknown[0], unknown[1]);
         assertTrue(unknown[1].contains("unknown step no-such-step"), unknown[1]);
