@@ -12,6 +12,7 @@ import static jcuda.jcublas.JCublas2.cublasSgemm;
 import static jcuda.jcublas.cublasOperation.CUBLAS_OP_N;
 import static jcuda.jcublas.cublasOperation.CUBLAS_OP_T;
 
+import gpumlp.util.Closer;
 import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.runtime.cudaStream_t;
@@ -44,12 +45,16 @@ public final class Gemm implements AutoCloseable {
     /** cuBLAS on {@code stream}, with its own handle and workspace. */
     Gemm(CUstream stream, boolean tf32) {
         this.tf32 = tf32;
-        cublasCreate(handle);
-        workspace = DeviceBuffer.bytes(WORKSPACE_BYTES, "the cuBLAS workspace");
-        cublasSetStream(handle, new cudaStream_t(stream));
-        cublasSetWorkspace(handle, workspace.pointer(), WORKSPACE_BYTES);
-        cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
-        cublasSetMathMode(handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
+        try (Closer undo = new Closer()) { // a failing step frees the handle and the workspace made before it
+            cublasCreate(handle);
+            undo.register(() -> cublasDestroy(handle));
+            workspace = undo.register(DeviceBuffer.bytes(WORKSPACE_BYTES, "the cuBLAS workspace"));
+            cublasSetStream(handle, new cudaStream_t(stream));
+            cublasSetWorkspace(handle, workspace.pointer(), WORKSPACE_BYTES);
+            cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
+            cublasSetMathMode(handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
+            undo.handOver();
+        }
     }
 
     public boolean tf32() {
@@ -101,7 +106,9 @@ public final class Gemm implements AutoCloseable {
 
     @Override
     public void close() {
-        cublasDestroy(handle);
-        workspace.close();
+        try (Closer c = new Closer()) { // the handle first, then its workspace, even when destroying it fails
+            c.register(workspace);
+            c.register(() -> cublasDestroy(handle));
+        }
     }
 }

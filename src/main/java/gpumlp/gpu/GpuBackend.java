@@ -25,6 +25,7 @@ import gpumlp.backend.InputShape;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.Dataset;
 import gpumlp.model.Network;
+import gpumlp.util.Closer;
 import gpumlp.util.Philox;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -95,6 +96,7 @@ public final class GpuBackend implements Backend {
     private BatchBuffers batch;
     private DeviceDeform deform;      // deformation buffers, null until an epoch with deformations
     private boolean deforming;        // this epoch deforms (and so trains every input feature)
+    private boolean closed;
 
     /** What a captured graph depends on besides the buffers it points to (deformation NONE: none). */
     private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation) {}
@@ -110,32 +112,21 @@ public final class GpuBackend implements Backend {
     private GpuBackend(CudaContext ctx, boolean tf32, boolean useGraphs, boolean profile) {
         this.ctx = ctx;
         this.useGraphs = useGraphs && !profile;
-        Kernels k = null;
-        Gemm gm = null;
-        Gemm side = null;
-        DeviceBuffer sc = null;
-        DeviceBuffer st = null;
-        try {
-            k = new Kernels(ctx);
-            gm = new Gemm(ctx, tf32);
-            side = new Gemm(ctx.sideStream(), tf32);
-            sc = DeviceBuffer.floats(StepScalars.SLOTS, "scalars");
+        Kernels k;
+        Gemm gm;
+        Gemm side;
+        DeviceBuffer sc;
+        DeviceBuffer st;
+        try (Closer undo = new Closer()) { // a failing step frees what the earlier ones made, newest first
+            k = undo.register(new Kernels(ctx));
+            gm = undo.register(new Gemm(ctx, tf32));
+            side = undo.register(new Gemm(ctx.sideStream(), tf32));
+            sc = undo.register(DeviceBuffer.floats(StepScalars.SLOTS, "scalars"));
             sc.upload(StepScalars.values(new StepSettings(1, 1f, 0f), 0)); // ONE and ZERO for evaluation
-            st = DeviceBuffer.ints(1, "the step counter");
-            this.blocksDone = DeviceBuffer.ints(1, "the softmax_xent block counter");
+            st = undo.register(DeviceBuffer.ints(1, "the step counter"));
+            this.blocksDone = undo.register(DeviceBuffer.ints(1, "the softmax_xent block counter"));
             this.blocksDone.clear();
-        } catch (RuntimeException | Error e) {
-            closeAll(sc, st);
-            if (side != null) {
-                side.close();
-            }
-            if (gm != null) {
-                gm.close();
-            }
-            if (k != null) {
-                k.close();
-            }
-            throw e;
+            undo.handOver();
         }
         this.kernels = k;
         this.gemm = gm;
@@ -159,12 +150,11 @@ public final class GpuBackend implements Backend {
      * operation (see {@link #profileReport()}).
      */
     public static GpuBackend open(int index, boolean tf32, boolean useGraphs, boolean profile) {
-        CudaContext ctx = CudaContext.open(index);
-        try {
-            return new GpuBackend(ctx, tf32, useGraphs, profile);
-        } catch (RuntimeException | Error e) {
-            ctx.close();
-            throw e;
+        try (Closer undo = new Closer()) {
+            CudaContext ctx = undo.register(CudaContext.open(index));
+            GpuBackend backend = new GpuBackend(ctx, tf32, useGraphs, profile);
+            undo.handOver();
+            return backend;
         }
     }
 
@@ -709,67 +699,68 @@ public final class GpuBackend implements Backend {
     }
 
     private void closeGraphs() {
-        for (CudaGraph graph : graphs.values()) {
-            graph.close();
-        }
+        List<CudaGraph> all = List.copyOf(graphs.values());
         graphs.clear();
+        Closer.closeAll(all.toArray(new CudaGraph[0]));
     }
 
     private void freeBatchBuffers() {
-        closeGraphs();
-        if (batch != null) {
-            batch.close();
-            batch = null;
+        BatchBuffers b = batch;
+        batch = null;
+        try (Closer c = new Closer()) {
+            c.register(b);
+            c.register(this::closeGraphs); // first
         }
     }
 
     private void freeModelBuffers() {
-        freeBatchBuffers();
-        if (w != null) {
-            closeAll(w);
-        }
-        if (v != null) {
-            closeAll(v);
-            closeAll(g);
-        }
+        DeviceBuffer[] wl = w;
+        DeviceBuffer[] vl = v;
+        DeviceBuffer[] gl = g;
         w = null;
         v = null;
         g = null;
-    }
-
-    /** Closes each buffer that is not null. */
-    static void closeAll(DeviceBuffer... buffers) {
-        for (DeviceBuffer b : buffers) {
-            if (b != null) {
-                b.close();
-            }
+        try (Closer c = new Closer()) { // in the order below, each tried even when an earlier one fails
+            c.register(() -> closeAll(gl));
+            c.register(() -> closeAll(vl));
+            c.register(() -> closeAll(wl));
+            c.register(this::freeBatchBuffers);
         }
     }
 
+    /** Closes each buffer that is not null (the array may be null), in order, trying every one. */
+    static void closeAll(DeviceBuffer... buffers) {
+        if (buffers != null) {
+            Closer.closeAll(buffers);
+        }
+    }
+
+    /**
+     * Waits for the GPU and frees everything, in the order: model and batch buffers, epoch and
+     * deformation buffers, scalars, profiler, data, cuBLAS, kernels, context. A failure (an earlier
+     * kernel's error surfacing at the first synchronize) skips none of the later steps; the first is
+     * rethrown with the others suppressed.
+     */
     @Override
     public void close() {
-        ctx.makeCurrent();
-        ctx.synchronize();
-        freeModelBuffers();
-        if (epoch != null) {
-            epoch.close();
+        if (closed) {
+            return;
         }
-        if (deform != null) {
-            deform.close();
+        closed = true;
+        try (Closer c = new Closer()) { // registered in the reverse order of running
+            c.register(ctx);
+            c.register(kernels);
+            c.register(gemm);
+            c.register(sideGemm);
+            c.register(evalData);
+            c.register(train);
+            c.register(profiler);
+            c.register(() -> closeAll(scalars, step, blocksDone, featureOf));
+            c.register(deform);
+            c.register(epoch);
+            c.register(this::freeModelBuffers);
+            c.register(ctx::synchronize);
+            c.register(ctx::makeCurrent);
         }
-        closeAll(scalars, step, blocksDone, featureOf);
-        if (profiler != null) {
-            profiler.close();
-        }
-        if (train != null) {
-            train.close();
-        }
-        if (evalData != null) {
-            evalData.close();
-        }
-        sideGemm.close();
-        gemm.close();
-        kernels.close();
-        ctx.close();
     }
 }

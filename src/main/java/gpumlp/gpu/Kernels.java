@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
+import gpumlp.util.Closer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,18 +49,22 @@ public final class Kernels implements AutoCloseable {
         this.modules = new ArrayList<>();
         this.functions = new HashMap<>();
         String t = null;
-        for (String file : KernelSource.FILES) {
-            KernelCompiler.Image image = KernelCompiler.compileResource(file, ctx.computeCapabilityMajor(),
-                    ctx.computeCapabilityMinor());
-            CUmodule module = new CUmodule();
-            cuModuleLoadData(module, image.isCubin() ? image.cubin() : KernelCompiler.nulTerminated(image.ptx()));
-            modules.add(module);
-            t = image.target() + (image.isCubin() ? " CUBIN" : " PTX");
-            for (String name : kernelNames(file)) {
-                CUfunction f = new CUfunction();
-                cuModuleGetFunction(f, module, name);
-                functions.put(name, f);
+        try (Closer undo = new Closer()) { // a file that fails to load unloads those loaded before it
+            for (String file : KernelSource.FILES) {
+                KernelCompiler.Image image = KernelCompiler.compileResource(file, ctx.computeCapabilityMajor(),
+                        ctx.computeCapabilityMinor());
+                CUmodule module = new CUmodule();
+                cuModuleLoadData(module, image.isCubin() ? image.cubin() : KernelCompiler.nulTerminated(image.ptx()));
+                undo.register(() -> cuModuleUnload(module));
+                modules.add(module);
+                t = image.target() + (image.isCubin() ? " CUBIN" : " PTX");
+                for (String name : kernelNames(file)) {
+                    CUfunction f = new CUfunction();
+                    cuModuleGetFunction(f, module, name);
+                    functions.put(name, f);
+                }
             }
+            undo.handOver();
         }
         this.target = t;
     }
@@ -298,10 +303,13 @@ public final class Kernels implements AutoCloseable {
         if (modules.isEmpty()) {
             return; // a view on another stream
         }
-        for (CUmodule m : modules) {
-            cuModuleUnload(m);
+        try (Closer c = new Closer()) { // every module is unloaded even when one fails, in load order
+            for (int i = modules.size() - 1; i >= 0; i--) {
+                CUmodule m = modules.get(i);
+                c.register(() -> cuModuleUnload(m));
+            }
+            modules.clear();
+            functions.clear();
         }
-        modules.clear();
-        functions.clear();
     }
 }
