@@ -412,8 +412,9 @@ public final class GpuBackend implements Backend {
         boolean full = rows == b;
         BatchBuffers bb = batch;
         // The output layer's update overlaps the rest of the backward pass on the side stream (not when
-        // profiling, which times one operation after the other).
-        boolean overlap = profiler == null;
+        // profiling, which times one operation after the other, and not without a hidden layer, where
+        // there is no rest: W1 is then updated on the main stream like any other layer).
+        boolean overlap = profiler == null && L >= 2;
         kernels.gatherBatch(train.images(), sizes[0], epoch.order, step, b, 0, rows, train.labels(), featureOf,
                 bb.act[0], bb.ld[0], bb.labels);
         mark("gather_batch");
