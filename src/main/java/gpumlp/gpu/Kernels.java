@@ -31,9 +31,12 @@ public final class Kernels implements AutoCloseable {
      */
     private static final int ROW_PER_BLOCK_ROWS = 4096;
     private static final int MAX_BLOCKS = 1 << 20;
-    /** Threads per block of softmax_xent (SOFTMAX_XENT_THREADS in softmax_xent.cu). */
+    /**
+     * Threads per block of softmax_xent, a power of 2: softmax_xent.cu gets it as the define
+     * SOFTMAX_XENT_THREADS (its shared arrays, halving tree and launch bounds), see {@link #defines}.
+     */
     static final int SOFTMAX_XENT_THREADS = 64;
-    /** Block shape of max_norm (MAX_NORM_COLS x MAX_NORM_STRIPES in regularise.cu). */
+    /** Block shape of max_norm, passed to regularise.cu as the defines MAX_NORM_COLS and MAX_NORM_STRIPES. */
     private static final int MAX_NORM_COLS = 32;
     private static final int MAX_NORM_STRIPES = 16;
     private static final Pointer NULL = new CUdeviceptr();
@@ -93,6 +96,15 @@ public final class Kernels implements AutoCloseable {
             case "deform.cu" -> List.of("deform_field", "deform_smooth_rows", "deform_smooth_cols", "deform_affine",
                     "deform_resample");
             default -> throw new IllegalArgumentException("unknown kernel file " + file);
+        };
+    }
+
+    /** The -D options a kernel file is compiled with: the block shapes its launcher uses, stated here only. */
+    static List<String> defines(String file) {
+        return switch (file) {
+            case "softmax_xent.cu" -> List.of("-DSOFTMAX_XENT_THREADS=" + SOFTMAX_XENT_THREADS);
+            case "regularise.cu" -> List.of("-DMAX_NORM_COLS=" + MAX_NORM_COLS, "-DMAX_NORM_STRIPES=" + MAX_NORM_STRIPES);
+            default -> List.of();
         };
     }
 
