@@ -56,11 +56,14 @@ public final class CudaContext implements AutoCloseable {
     private final int ccMajor;
     private final int ccMinor;
     private final long totalMemory;
+    private final boolean syncChecks;
     private boolean closed;
 
     /** Makes the events; {@code undo} frees them if a later step of opening fails. */
-    private CudaContext(int index, CUdevice device, CUcontext context, CUstream stream, CUstream side, Closer undo) {
+    private CudaContext(int index, CUdevice device, CUcontext context, CUstream stream, CUstream side, boolean syncChecks,
+                        Closer undo) {
         this.index = index;
+        this.syncChecks = syncChecks;
         this.device = device;
         this.context = context;
         this.stream = stream;
@@ -124,8 +127,13 @@ public final class CudaContext implements AutoCloseable {
         return v / 1000 + "." + v % 1000 / 10;
     }
 
-    /** Opens device {@code index} (gpu:N). */
+    /** Opens device {@code index} (gpu:N), with {@link SyncChecks} when GPU_MLP_CUDA_SYNC asks for them. */
     public static CudaContext open(int index) {
+        return open(index, SyncChecks.requested(System.getenv()));
+    }
+
+    /** Opens device {@code index}; {@code syncChecks}: wait after every launch and product (see {@link SyncChecks}). */
+    static CudaContext open(int index, boolean syncChecks) {
         int count = deviceCount();
         if (count == 0) {
             throw new GpuUnavailableException("no CUDA device found: the NVIDIA driver sees no GPU");
@@ -148,7 +156,7 @@ public final class CudaContext implements AutoCloseable {
             CUstream side = new CUstream();
             cuStreamCreate(side, 0);
             undo.register(() -> cuStreamDestroy(side));
-            CudaContext ctx = new CudaContext(index, device, context, stream, side, undo);
+            CudaContext ctx = new CudaContext(index, device, context, stream, side, syncChecks, undo);
             undo.handOver();
             return ctx;
         } catch (CudaException e) {
@@ -191,6 +199,11 @@ public final class CudaContext implements AutoCloseable {
 
     CUstream stream() {
         return stream;
+    }
+
+    /** True when every kernel launch and cuBLAS call is followed by a wait on its stream (GPU_MLP_CUDA_SYNC). */
+    boolean syncChecks() {
+        return syncChecks;
     }
 
     CUstream sideStream() {

@@ -111,7 +111,8 @@ public final class GpuBackend implements Backend {
 
     private GpuBackend(CudaContext ctx, boolean tf32, boolean useGraphs, boolean profile) {
         this.ctx = ctx;
-        this.useGraphs = useGraphs && !profile;
+        // sync checks wait after every operation, which a graph capture does not allow: eager steps then
+        this.useGraphs = useGraphs && !profile && !ctx.syncChecks();
         Kernels k;
         Gemm gm;
         Gemm side;
@@ -120,7 +121,7 @@ public final class GpuBackend implements Backend {
         try (Closer undo = new Closer()) { // a failing step frees what the earlier ones made, newest first
             k = undo.register(new Kernels(ctx));
             gm = undo.register(new Gemm(ctx, tf32));
-            side = undo.register(new Gemm(ctx.sideStream(), tf32));
+            side = undo.register(new Gemm(ctx, ctx.sideStream(), tf32));
             sc = undo.register(DeviceBuffer.floats(StepScalars.SLOTS, "scalars"));
             sc.upload(StepScalars.values(new StepSettings(1, 1f, 0f), 0)); // ONE and ZERO for evaluation
             st = undo.register(DeviceBuffer.ints(1, "the step counter"));
@@ -150,8 +151,13 @@ public final class GpuBackend implements Backend {
      * operation (see {@link #profileReport()}).
      */
     public static GpuBackend open(int index, boolean tf32, boolean useGraphs, boolean profile) {
+        return open(index, tf32, useGraphs, profile, SyncChecks.requested(System.getenv()));
+    }
+
+    /** As {@link #open(int, boolean, boolean, boolean)}; {@code syncChecks} as GPU_MLP_CUDA_SYNC sets them. */
+    static GpuBackend open(int index, boolean tf32, boolean useGraphs, boolean profile, boolean syncChecks) {
         try (Closer undo = new Closer()) {
-            CudaContext ctx = undo.register(CudaContext.open(index));
+            CudaContext ctx = undo.register(CudaContext.open(index, syncChecks));
             GpuBackend backend = new GpuBackend(ctx, tf32, useGraphs, profile);
             undo.handOver();
             return backend;
@@ -160,7 +166,8 @@ public final class GpuBackend implements Backend {
 
     @Override
     public String description() {
-        String mode = useGraphs ? "CUDA graphs" : profiler != null ? "eager, profiled" : "eager";
+        String mode = useGraphs ? "CUDA graphs" : profiler != null ? "eager, profiled"
+                : ctx.syncChecks() ? "eager, " + SyncChecks.VARIABLE + ": synchronised after every operation" : "eager";
         return "gpu:" + ctx.index() + " " + ctx.name() + " (" + kernels.target().split(" ")[0] + ", "
                 + (gemm.tf32() ? "TF32" : "FP32") + ", " + mode + ")";
     }
@@ -173,6 +180,11 @@ public final class GpuBackend implements Backend {
     /** What the kernels were compiled to, e.g. "sm_90 CUBIN". */
     public String kernelTarget() {
         return kernels.target();
+    }
+
+    /** NVRTC's warnings from compiling the kernels, one "file: line" each (usually none), for a debug log. */
+    public List<String> compileLog() {
+        return kernels.compileLog();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
@@ -42,6 +43,8 @@ public final class Kernels implements AutoCloseable {
     private static final Pointer NULL = new CUdeviceptr();
 
     private final CUstream stream;
+    private final boolean syncChecks;
+    private final List<String> compileLog;
     private final List<CUmodule> modules;
     private final Map<String, CUfunction> functions;
     private final String target;
@@ -49,6 +52,8 @@ public final class Kernels implements AutoCloseable {
     /** Compiles (once per process) and loads every kernel file for the context's GPU; launches on its main stream. */
     public Kernels(CudaContext ctx) {
         this.stream = ctx.stream();
+        this.syncChecks = ctx.syncChecks();
+        this.compileLog = new ArrayList<>();
         this.modules = new ArrayList<>();
         this.functions = new HashMap<>();
         String t = null;
@@ -61,6 +66,7 @@ public final class Kernels implements AutoCloseable {
                 undo.register(() -> cuModuleUnload(module));
                 modules.add(module);
                 t = image.target() + (image.isCubin() ? " CUBIN" : " PTX");
+                image.log().lines().filter(l -> !l.isBlank()).forEach(l -> compileLog.add(file + ": " + l.strip()));
                 for (String name : kernelNames(file)) {
                     CUfunction f = new CUfunction();
                     cuModuleGetFunction(f, module, name);
@@ -74,6 +80,8 @@ public final class Kernels implements AutoCloseable {
 
     private Kernels(Kernels loaded, CUstream stream) {
         this.stream = stream;
+        this.syncChecks = loaded.syncChecks;
+        this.compileLog = loaded.compileLog;
         this.modules = List.of(); // owned by `loaded`
         this.functions = loaded.functions;
         this.target = loaded.target;
@@ -111,6 +119,11 @@ public final class Kernels implements AutoCloseable {
     /** What the kernels were compiled to, e.g. "sm_90 CUBIN". */
     public String target() {
         return target;
+    }
+
+    /** What NVRTC said while compiling the kernels successfully (warnings), one "file: line" each; usually none. */
+    public List<String> compileLog() {
+        return List.copyOf(compileLog);
     }
 
     /**
@@ -282,8 +295,15 @@ public final class Kernels implements AutoCloseable {
         if (gridX == 0 || gridY == 0) {
             return; // nothing to do (zero rows)
         }
-        cuLaunchKernel(functions.get(name), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
-                Pointer.to(args), null);
+        try {
+            cuLaunchKernel(functions.get(name), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
+                    Pointer.to(args), null);
+            if (syncChecks) {
+                SyncChecks.await(stream);
+            }
+        } catch (CudaException e) {
+            throw new GpuOperationException(name, e);
+        }
     }
 
     private static int blocks(long work, int threads) {
