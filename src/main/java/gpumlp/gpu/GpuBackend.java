@@ -58,7 +58,9 @@ import jcuda.Pointer;
  *
  * <p>W1's rows follow the {@link FeatureOrder} of the training set on the device; the training
  * products use only its live features, except with weight decay, which changes every row (dead
- * features' weights decay too, as on the CPU), so the updates then cover all of them. Input dropout
+ * features' weights decay too, as on the CPU), so the updates then cover all of them; so they do
+ * when the dead features' momentum may not be 0 (uploaded, or left by an epoch with weight decay or
+ * deformations), which keeps moving their weights on the CPU as it decays. Input dropout
  * draws each column's mask as the feature it holds. The dropout key (seed and epoch) is in device
  * memory ({@link EpochBuffers#key}), the probabilities and factors in {@link StepScalars}.
  * w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major: weights, momentum state, gradient. Batch
@@ -96,10 +98,12 @@ public final class GpuBackend implements Backend {
     private BatchBuffers batch;
     private DeviceDeform deform;      // deformation buffers, null until an epoch with deformations
     private boolean deforming;        // this epoch deforms (and so trains every input feature)
+    private boolean deadMomentum;     // v's rows of dead features may be non-zero: the updates then cover them
     private boolean closed;
 
     /** What a captured graph depends on besides the buffers it points to (deformation NONE: none). */
-    private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation) {}
+    private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation,
+                            boolean deadMomentum) {}
 
     /** Which launches a step makes: the options that are on (their values are read from device memory). */
     private record StepOps(boolean momentum, boolean inputDropout, boolean dropout, boolean decay, boolean maxNorm) {
@@ -204,6 +208,7 @@ public final class GpuBackend implements Backend {
         Network current = w != null ? readWeights() : null;
         float[] velocity = v != null ? toModelOrder(readFloats(v[0])) : null;
         setFeatureOrder(FeatureOrder.liveFirst(data));
+        deadMomentum = velocity != null && features.deadRowsNonZero(velocity, sizes[1]);
         train = DeviceData.upload(data);
         if (current != null) {
             writeWeights(current);
@@ -241,6 +246,7 @@ public final class GpuBackend implements Backend {
                 vl.clear();
             }
         }
+        deadMomentum = false;
     }
 
     /** Copies the weights to the device (W1's rows in device order), keeping the momentum state. */
@@ -299,6 +305,7 @@ public final class GpuBackend implements Backend {
         for (int l = 1; l <= layers(); l++) {
             v[l - 1].upload(l == 1 ? toDeviceOrder(velocity[0]) : velocity[l - 1]);
         }
+        deadMomentum = features != null && features.deadRowsNonZero(velocity[0], sizes[1]);
     }
 
     @Override
@@ -329,6 +336,9 @@ public final class GpuBackend implements Backend {
         deforming = s.deformation().enabled();
         if (deforming) {
             ensureDeform(s, Math.min(b, n));
+        }
+        if (ops.momentum() && (deforming || ops.decay())) {
+            deadMomentum = true; // this epoch's updates reach the dead features' momentum
         }
         ctx.synchronize(); // the previous epoch's staged bytes are no longer in use
         epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars, s.seed(), s.epoch());
@@ -383,7 +393,7 @@ public final class GpuBackend implements Backend {
     }
 
     private CudaGraph graph(int b, int rows, int steps, StepOps ops) {
-        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE);
+        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE, deadMomentum);
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             graph = CudaGraph.capture(ctx, () -> {
@@ -470,8 +480,11 @@ public final class GpuBackend implements Backend {
      * weight decay, the gradient step, then max-norm for a hidden layer's W.
      */
     private void update(int l, int rows, boolean fullBatch, StepOps ops, Kernels k, Gemm gm) {
-        // dead features' rows have a zero gradient and are left out, unless weight decay changes them
-        int dIn = l == 1 && !ops.decay() ? trainedInputs() : sizes[l - 1];
+        // dead features' rows have a zero gradient and are left out, unless weight decay changes them or
+        // their momentum is not 0 (from uploadMomentum, or an epoch with decay or deformations): the CPU's
+        // momentum then still moves them, v = mu v, w -= eta v, and so does the update over every row here
+        boolean everyRow = ops.decay() || (ops.momentum() && deadMomentum);
+        int dIn = l == 1 && !everyRow ? trainedInputs() : sizes[l - 1];
         int dOut = sizes[l];
         BatchBuffers bb = batch;
         boolean momentum = ops.momentum();
@@ -495,7 +508,7 @@ public final class GpuBackend implements Backend {
                         scalar(fullBatch ? DECAY_FULL : DECAY_TAIL));
                 mark("weight_decay W" + l);
             }
-            // only the rows the product wrote: a dead feature's momentum stays 0 and its weights unchanged
+            // only the rows the product wrote: a dead feature left out has momentum 0 and keeps its weights
             k.momentumUpdate(w[l - 1], v[l - 1], g[l - 1], (long) (dIn + 1) * dOut, scalar(MU), scalar(ETA),
                     scalar(fullBatch ? INV_FULL : INV_TAIL));
             mark("momentum_update W" + l);
@@ -733,6 +746,7 @@ public final class GpuBackend implements Backend {
         w = null;
         v = null;
         g = null;
+        deadMomentum = false;
         try (Closer c = new Closer()) { // in the order below, each tried even when an earlier one fails
             c.register(() -> closeAll(gl));
             c.register(() -> closeAll(vl));
