@@ -94,12 +94,9 @@ public final class Devices {
 
     /** Why the GPU path failed, in one line, or null when {@code e} is not a GPU failure. */
     static String reason(Throwable e) {
-        String gpu = GpuErrors.describe(e);
+        String gpu = GpuErrors.describe(e); // a user error's message too, e.g. out of GPU memory for the cuBLAS workspace
         if (gpu != null) {
             return gpu;
-        }
-        if (e instanceof UserError) { // e.g. out of GPU memory for the cuBLAS workspace
-            return e.getMessage();
         }
         return e instanceof LinkageError ? GpuErrors.explain(e) : null;
     }

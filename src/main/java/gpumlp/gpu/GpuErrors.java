@@ -1,6 +1,7 @@
 // Turns failures of the GPU path (link errors, CUDA error codes, out of memory) into one actionable sentence.
 package gpumlp.gpu;
 
+import gpumlp.UserError;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,13 +44,14 @@ public final class GpuErrors {
     }
 
     /**
-     * One line for a failure of the GPU path: the reason the GPU is unavailable, NVRTC's refusal, or,
-     * for a CUDA error anywhere in the cause chain, the operation that failed, the error's name and
-     * what to do. Null when {@code t} is none of these (a bug elsewhere).
+     * One line for a failure of the GPU path: a user error's own message (the GPU is unavailable, out
+     * of memory for an allocation), NVRTC's refusal, or, for a CUDA error anywhere in the cause chain,
+     * the operation that failed, the error's name and what to do. Null when {@code t} is none of these
+     * (a bug elsewhere).
      */
     public static String describe(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof GpuUnavailableException) {
+            if (c instanceof UserError) {
                 return c.getMessage();
             }
             if (c instanceof KernelCompileException k) {

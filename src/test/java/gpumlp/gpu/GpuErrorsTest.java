@@ -106,6 +106,13 @@ class GpuErrorsTest {
     }
 
     @Test
+    void anOutOfMemoryUserErrorKeepsItsFiguresOverTheRawCudaError() {
+        gpumlp.UserError oom = new gpumlp.UserError("the GPU is out of memory allocating 1.0 GiB for W1 (2.0 MiB free of 8.0 GiB)",
+                thrownBy("CUDA_ERROR_OUT_OF_MEMORY", "jcuda.driver.JCudaDriver", "cuMemAlloc", "DeviceBuffer"));
+        assertEquals(oom.getMessage(), GpuErrors.describe(new RuntimeException(oom)));
+    }
+
+    @Test
     void otherFailuresAreNotGpuFailures() {
         assertNull(GpuErrors.describe(new IllegalStateException("a bug")));
     }
