@@ -19,15 +19,20 @@ extern "C" __global__ void weight_decay(float* y, const float* w, int dIn, int d
     }
 }
 
-#define MAX_NORM_COLS 32     // columns per block: threadIdx.x, one warp reads a row segment coalesced
-#define MAX_NORM_STRIPES 16  // threads per column: threadIdx.y takes rows 1 + y, 1 + y + 16, ...
+// max_norm's block shape, from Kernels.java (-DMAX_NORM_COLS=32 -DMAX_NORM_STRIPES=16, its only statement):
+// MAX_NORM_COLS columns per block (threadIdx.x: one warp reads a row segment coalesced), MAX_NORM_STRIPES
+// threads per column (threadIdx.y takes rows 1 + y, 1 + y + MAX_NORM_STRIPES, ...).
+#if !defined(MAX_NORM_COLS) || !defined(MAX_NORM_STRIPES)
+#error "MAX_NORM_COLS and MAX_NORM_STRIPES are passed by Kernels.java, e.g. -DMAX_NORM_COLS=32 -DMAX_NORM_STRIPES=16"
+#endif
 
 // max_norm: each column j of w (unit j's incoming weights) without the bias row is rescaled to norm c
 // where it is longer: n_j = sqrt(sum_{i=1..dIn} w_ij^2), the squares exact in double and summed there
 // (stripe by stripe, then the stripes in order), and w_ij *= (float) (c / n_j) for i >= 1 when n_j > c.
 // c: one float in device memory. Launch with ceil(dOut / MAX_NORM_COLS) blocks of
 // MAX_NORM_COLS x MAX_NORM_STRIPES threads.
-extern "C" __global__ void max_norm(float* w, int dIn, int dOut, const float* c)
+extern "C" __global__ void __launch_bounds__(MAX_NORM_COLS * MAX_NORM_STRIPES) max_norm(float* w, int dIn, int dOut,
+                                                                                        const float* c)
 {
     __shared__ double part[MAX_NORM_STRIPES][MAX_NORM_COLS];
     __shared__ float factor[MAX_NORM_COLS];

@@ -5,7 +5,13 @@
 // loss ln(sum) - (z_y - m) = -ln x_y(L), finite even where x_y underflows. Exact IEEE division
 // (NVRTC's default, no fast math).
 
-#define SOFTMAX_XENT_THREADS 64  // small blocks: one row per thread, so a batch of 8192 fills 128 SMs
+// Threads per block of softmax_xent, from Kernels.java (-DSOFTMAX_XENT_THREADS=64, its only statement):
+// small blocks, one row per thread, so a batch of 8192 fills 128 SMs. A power of 2 (the halving tree).
+#ifndef SOFTMAX_XENT_THREADS
+#error "SOFTMAX_XENT_THREADS is passed by Kernels.java, e.g. -DSOFTMAX_XENT_THREADS=64"
+#endif
+static_assert(SOFTMAX_XENT_THREADS > 0 && (SOFTMAX_XENT_THREADS & (SOFTMAX_XENT_THREADS - 1)) == 0,
+              "SOFTMAX_XENT_THREADS must be a power of 2");
 
 // Loss of one row and its argmax; leaves e_j in z and returns the sum through *sumOut.
 __device__ static double row_softmax(float* zr, int classes, int y, int* argmaxOut, float* sumOut)
@@ -37,9 +43,10 @@ __device__ static double row_softmax(float* zr, int classes, int y, int* argmaxO
 // it resets to 0) adds the partials in block order.
 // batchLabels: rows class indices; partial*: one slot per block. Launch with
 // ceil(rows / SOFTMAX_XENT_THREADS) blocks of SOFTMAX_XENT_THREADS threads.
-extern "C" __global__ void softmax_xent(float* z, int rows, int classes, const int* batchLabels, int* step,
-                                        double* lossPerStep, int* correctPerStep, double* partialLoss,
-                                        int* partialCorrect, unsigned int* blocksDone)
+extern "C" __global__ void __launch_bounds__(SOFTMAX_XENT_THREADS) softmax_xent(float* z, int rows, int classes, const int* batchLabels, int* step,
+                                                                        double* lossPerStep, int* correctPerStep,
+                                                                        double* partialLoss, int* partialCorrect,
+                                                                        unsigned int* blocksDone)
 {
     __shared__ double lossPart[SOFTMAX_XENT_THREADS];
     __shared__ int correctPart[SOFTMAX_XENT_THREADS];

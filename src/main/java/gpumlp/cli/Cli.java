@@ -2,6 +2,7 @@
 package gpumlp.cli;
 
 import gpumlp.UserError;
+import gpumlp.gpu.GpuErrors;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -64,24 +65,41 @@ public final class Cli {
 
     private static int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
+        String message = message(e);
         if (cmd.getCommand() instanceof JsonLogging j && j.jsonLogs()) {
-            String msg = e instanceof UserError ? e.getMessage() : "internal error: " + e;
+            String msg = message != null ? message : "internal error: " + e;
             err.println(Log.line("error", msg, null, java.util.Map.of()));
             err.flush();
             return FAILURE;
         }
-        if (e instanceof UserError) {
-            err.println("gpu-mlp: " + e.getMessage());
+        if (message != null) {
+            err.println("gpu-mlp: " + message);
+            if (!(e instanceof UserError) && Log.debugWanted()) {
+                e.printStackTrace(err);
+            }
         } else {
             err.println("gpu-mlp: internal error: " + e);
-            if (System.getenv("GPU_MLP_DEBUG") != null) {
+            if (Log.debugWanted()) {
                 e.printStackTrace(err);
             } else {
-                err.println("gpu-mlp: set GPU_MLP_DEBUG=1 for the stack trace, and please report it");
+                err.println("gpu-mlp: set " + Log.DEBUG_VARIABLE + "=1 for the stack trace, and please report it");
             }
         }
         err.flush();
         return FAILURE;
+    }
+
+    /**
+     * The one line a failure is reported with: a user error's message, or for a failure of the GPU
+     * (a CUDA error anywhere in the cause chain) the operation, the CUDA error and what to do; null
+     * for anything else (an internal error).
+     */
+    static String message(Exception e) {
+        if (e instanceof UserError) {
+            return e.getMessage();
+        }
+        String gpu = GpuErrors.describe(e);
+        return gpu == null ? null : "GPU failure: " + gpu;
     }
 
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {

@@ -3,6 +3,7 @@ package gpumlp.cli;
 
 import gpumlp.backend.Backend;
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -47,17 +48,25 @@ public final class DeviceOptions {
         return open(log, false);
     }
 
-    /** Opens the device; {@code profile} times each GPU operation (eager steps). */
+    /** Opens the device; {@code profile} times each GPU operation (eager steps). Debug lines only with GPU_MLP_DEBUG. */
     Backend open(PrintWriter log, boolean profile) {
         return open(line -> {
             log.println(line);
             log.flush();
+        }, line -> {
+            if (Log.debugWanted()) {
+                log.println("gpu-mlp: debug: " + line);
+                log.flush();
+            }
         }, profile);
     }
 
-    /** Opens the device, giving the line that says which device (auto only) to {@code log}. */
-    Backend open(java.util.function.Consumer<String> log, boolean profile) {
+    /**
+     * Opens the device, giving the line that says which device (auto only) to {@code log} and lines
+     * for debugging (NVRTC's warnings) to {@code debug}.
+     */
+    Backend open(Consumer<String> log, Consumer<String> debug, boolean profile) {
         return Devices.open(device, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
-                new Devices.GpuSettings(tf32, !eager, profile), log);
+                new Devices.GpuSettings(tf32, !eager, profile), log, debug);
     }
 }

@@ -135,8 +135,9 @@ public final class DoctorCommand implements Callable<Integer> {
             }
             return maxDiff <= TOLERANCE ? null : "the GPU result differs from the CPU by " + maxDiff;
         } catch (RuntimeException | LinkageError e) {
+            String described = gpumlp.gpu.GpuErrors.describe(e); // the CUDA operation and error, when there is one
             String reason = e instanceof gpumlp.UserError || e instanceof gpumlp.gpu.KernelCompileException
-                    ? e.getMessage() : gpumlp.gpu.GpuErrors.explain(e);
+                    ? e.getMessage() : described != null ? described : gpumlp.gpu.GpuErrors.explain(e);
             out.println("check:    failed: " + reason);
             return reason;
         }

@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Text: results on standard output, notes and warnings on standard error, as a person reads them.
  * JSON (--log-format json): the same messages on the same streams, each one object on one line with
- * "time", "level" (info, warning, error), "msg" (the text line) and, for events such as an epoch,
- * "event" and its fields.
+ * "time", "level" (debug, info, warning, error), "msg" (the text line) and, for events such as an
+ * epoch, "event" and its fields. Debug lines only appear with GPU_MLP_DEBUG set.
  */
 final class Log {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,11 +20,25 @@ final class Log {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
+    private final boolean debug;
+
+    /** The variable that turns on debug lines and the stack traces of internal errors. */
+    static final String DEBUG_VARIABLE = "GPU_MLP_DEBUG";
 
     Log(PrintWriter out, PrintWriter err, LogFormat format) {
+        this(out, err, format, debugWanted());
+    }
+
+    Log(PrintWriter out, PrintWriter err, LogFormat format, boolean debug) {
         this.out = out;
         this.err = err;
         this.json = format == LogFormat.json;
+        this.debug = debug;
+    }
+
+    /** True when GPU_MLP_DEBUG is set. */
+    static boolean debugWanted() {
+        return System.getenv(DEBUG_VARIABLE) != null;
     }
 
     boolean json() {
@@ -39,6 +53,13 @@ final class Log {
     /** A note on standard error (which device, what a resume found). */
     void note(String text) {
         emit(err, "info", text, text, null, Map.of());
+    }
+
+    /** A line for debugging on standard error, "gpu-mlp: debug: ..." in text; nothing unless debugging. */
+    void debug(String text) {
+        if (debug) {
+            emit(err, "debug", "gpu-mlp: debug: " + text, text, null, Map.of());
+        }
     }
 
     /** A warning on standard error, "gpu-mlp: warning: ..." in text. */

@@ -257,7 +257,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
             return Cli.STOPPED;
         }
 
-        try (Backend backend = device.open(log::note, false)) {
+        try (Backend backend = device.open(log::note, log::debug, false)) {
             log.result(startLine(initial, train, validation, test), "start", Map.of("network", initial.shape(),
                     "train_samples", train.count(), "validation_samples", validation == null ? 0 : validation.count(),
                     "test_samples", test.count()));

@@ -1,6 +1,8 @@
 // GPU memory for one batch of up to `capacity` rows: activations, products and deltas, labels, reduction scratch.
 package gpumlp.gpu;
 
+import gpumlp.util.Closer;
+
 /**
  * Row-major, sizes in elements, L = layers, cap = capacity:
  * act[l] cap x ld[l] for l = 0..L-1, column 0 the bias unit 1 (the input, then the ReLU outputs);
@@ -25,32 +27,25 @@ final class BatchBuffers implements AutoCloseable {
         this.ld = new int[L];
         this.act = new DeviceBuffer[L];
         this.pre = new DeviceBuffer[L + 1];
-        boolean done = false;
-        DeviceBuffer lb = null;
-        DeviceBuffer pl = null;
-        DeviceBuffer pc = null;
-        DeviceBuffer rl = null;
-        DeviceBuffer pr = null;
-        try {
+        DeviceBuffer lb;
+        DeviceBuffer pl;
+        DeviceBuffer pc;
+        DeviceBuffer rl;
+        DeviceBuffer pr;
+        try (Closer undo = new Closer()) { // a failed allocation frees the earlier ones
             for (int l = 0; l < L; l++) {
                 ld[l] = (sizes[l] + 1 + 3) / 4 * 4; // rows start 16-byte aligned for cuBLAS
-                act[l] = DeviceBuffer.floats((long) capacity * ld[l], "layer " + l + " activations");
+                act[l] = undo.register(DeviceBuffer.floats((long) capacity * ld[l], "layer " + l + " activations"));
             }
             for (int l = 1; l <= L; l++) {
-                pre[l] = DeviceBuffer.floats((long) capacity * sizes[l], "layer " + l + " products and deltas");
+                pre[l] = undo.register(DeviceBuffer.floats((long) capacity * sizes[l], "layer " + l + " products and deltas"));
             }
-            lb = DeviceBuffer.ints(capacity, "batch labels");
-            pl = DeviceBuffer.doubles(Kernels.softmaxXentBlocks(capacity), "softmax_xent partial losses");
-            pc = DeviceBuffer.ints(Kernels.softmaxXentBlocks(capacity), "softmax_xent partial counts");
-            rl = DeviceBuffer.doubles(capacity, "per-sample losses");
-            pr = DeviceBuffer.ints(capacity, "predictions");
-            done = true;
-        } finally {
-            if (!done) {
-                GpuBackend.closeAll(act);
-                GpuBackend.closeAll(pre);
-                GpuBackend.closeAll(lb, pl, pc, rl, pr);
-            }
+            lb = undo.register(DeviceBuffer.ints(capacity, "batch labels"));
+            pl = undo.register(DeviceBuffer.doubles(Kernels.softmaxXentBlocks(capacity), "softmax_xent partial losses"));
+            pc = undo.register(DeviceBuffer.ints(Kernels.softmaxXentBlocks(capacity), "softmax_xent partial counts"));
+            rl = undo.register(DeviceBuffer.doubles(capacity, "per-sample losses"));
+            pr = undo.register(DeviceBuffer.ints(capacity, "predictions"));
+            undo.handOver();
         }
         this.labels = lb;
         this.partialLoss = pl;
@@ -61,8 +56,15 @@ final class BatchBuffers implements AutoCloseable {
 
     @Override
     public void close() {
-        GpuBackend.closeAll(act);
-        GpuBackend.closeAll(pre);
-        GpuBackend.closeAll(labels, partialLoss, partialCorrect, rowLoss, predicted);
+        closeAll(act, pre, labels, partialLoss, partialCorrect, rowLoss, predicted);
+    }
+
+    /** Closes the activations, the products and the rest in order, trying every one. */
+    private static void closeAll(DeviceBuffer[] act, DeviceBuffer[] pre, DeviceBuffer... rest) {
+        try (Closer c = new Closer()) { // registered in reverse: closed in the order of the arguments
+            c.register(() -> GpuBackend.closeAll(rest));
+            c.register(() -> GpuBackend.closeAll(pre));
+            c.register(() -> GpuBackend.closeAll(act));
+        }
     }
 }

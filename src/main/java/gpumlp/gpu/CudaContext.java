@@ -18,6 +18,7 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
+import gpumlp.util.Closer;
 import java.nio.charset.StandardCharsets;
 import jcuda.CudaException;
 import jcuda.driver.CUcontext;
@@ -55,16 +56,22 @@ public final class CudaContext implements AutoCloseable {
     private final int ccMajor;
     private final int ccMinor;
     private final long totalMemory;
+    private final boolean syncChecks;
     private boolean closed;
 
-    private CudaContext(int index, CUdevice device, CUcontext context, CUstream stream, CUstream side) {
+    /** Makes the events; {@code undo} frees them if a later step of opening fails. */
+    private CudaContext(int index, CUdevice device, CUcontext context, CUstream stream, CUstream side, boolean syncChecks,
+                        Closer undo) {
         this.index = index;
+        this.syncChecks = syncChecks;
         this.device = device;
         this.context = context;
         this.stream = stream;
         this.side = side;
         cuEventCreate(forkEvent, CUevent_flags.CU_EVENT_DISABLE_TIMING);
+        undo.register(() -> cuEventDestroy(forkEvent));
         cuEventCreate(joinEvent, CUevent_flags.CU_EVENT_DISABLE_TIMING);
+        undo.register(() -> cuEventDestroy(joinEvent));
         this.name = deviceName(device);
         this.ccMajor = attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
         this.ccMinor = attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
@@ -120,8 +127,13 @@ public final class CudaContext implements AutoCloseable {
         return v / 1000 + "." + v % 1000 / 10;
     }
 
-    /** Opens device {@code index} (gpu:N). */
+    /** Opens device {@code index} (gpu:N), with {@link SyncChecks} when GPU_MLP_CUDA_SYNC asks for them. */
     public static CudaContext open(int index) {
+        return open(index, SyncChecks.requested(System.getenv()));
+    }
+
+    /** Opens device {@code index}; {@code syncChecks}: wait after every launch and product (see {@link SyncChecks}). */
+    static CudaContext open(int index, boolean syncChecks) {
         int count = deviceCount();
         if (count == 0) {
             throw new GpuUnavailableException("no CUDA device found: the NVIDIA driver sees no GPU");
@@ -130,17 +142,23 @@ public final class CudaContext implements AutoCloseable {
             throw new GpuUnavailableException("gpu:" + index + " does not exist: this machine has " + count
                     + (count == 1 ? " CUDA device (gpu:0)" : " CUDA devices (gpu:0 to gpu:" + (count - 1) + ")"));
         }
-        try {
+        // a failure releases what was made before it, newest first: events, streams, the primary context
+        try (Closer undo = new Closer()) {
             CUdevice device = new CUdevice();
             cuDeviceGet(device, index);
             CUcontext context = new CUcontext();
             cuDevicePrimaryCtxRetain(context, device);
+            undo.register(() -> cuDevicePrimaryCtxRelease(device));
             cuCtxSetCurrent(context);
             CUstream stream = new CUstream();
             cuStreamCreate(stream, 0);
+            undo.register(() -> cuStreamDestroy(stream));
             CUstream side = new CUstream();
             cuStreamCreate(side, 0);
-            return new CudaContext(index, device, context, stream, side);
+            undo.register(() -> cuStreamDestroy(side));
+            CudaContext ctx = new CudaContext(index, device, context, stream, side, syncChecks, undo);
+            undo.handOver();
+            return ctx;
         } catch (CudaException e) {
             throw new GpuUnavailableException(GpuErrors.explain(e), e);
         }
@@ -181,6 +199,11 @@ public final class CudaContext implements AutoCloseable {
 
     CUstream stream() {
         return stream;
+    }
+
+    /** True when every kernel launch and cuBLAS call is followed by a wait on its stream (GPU_MLP_CUDA_SYNC). */
+    boolean syncChecks() {
+        return syncChecks;
     }
 
     CUstream sideStream() {
@@ -241,13 +264,17 @@ public final class CudaContext implements AutoCloseable {
             return;
         }
         closed = true;
-        makeCurrent();
-        cuStreamSynchronize(side);
-        cuStreamSynchronize(stream);
-        cuEventDestroy(forkEvent);
-        cuEventDestroy(joinEvent);
-        cuStreamDestroy(side);
-        cuStreamDestroy(stream);
-        cuDevicePrimaryCtxRelease(device);
+        // registered in the reverse order of running: a failing step (an earlier kernel's error surfacing
+        // at a synchronize) skips none of the later ones, down to releasing the primary context
+        try (Closer c = new Closer()) {
+            c.register(() -> cuDevicePrimaryCtxRelease(device));
+            c.register(() -> cuStreamDestroy(stream));
+            c.register(() -> cuStreamDestroy(side));
+            c.register(() -> cuEventDestroy(joinEvent));
+            c.register(() -> cuEventDestroy(forkEvent));
+            c.register(() -> cuStreamSynchronize(stream));
+            c.register(() -> cuStreamSynchronize(side));
+            c.register(this::makeCurrent);
+        }
     }
 }

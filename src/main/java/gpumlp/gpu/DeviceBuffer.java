@@ -3,6 +3,7 @@ package gpumlp.gpu;
 
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
@@ -10,7 +11,6 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD8;
 
 import gpumlp.UserError;
-import java.util.Locale;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -48,9 +48,14 @@ public final class DeviceBuffer implements AutoCloseable {
             cuMemAlloc(ptr, bytes);
         } catch (CudaException e) {
             if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) {
-                throw new UserError(String.format(Locale.ROOT,
-                        "the GPU is out of memory allocating %.1f MiB for %s: use a smaller --batch-size or --hidden, "
-                                + "or free the GPU (see nvidia-smi)", bytes / 1048576.0, what), e);
+                long[] free = {-1};
+                long[] total = {-1};
+                try {
+                    cuMemGetInfo(free, total);
+                } catch (CudaException unknown) {
+                    free[0] = -1; // the message then leaves the free memory out
+                }
+                throw new UserError(GpuErrors.outOfMemory(bytes, what, free[0], total[0]), e);
             }
             throw e;
         }

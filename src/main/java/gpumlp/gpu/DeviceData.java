@@ -2,26 +2,23 @@
 package gpumlp.gpu;
 
 import gpumlp.data.Dataset;
+import gpumlp.util.Closer;
 
 /** images: count x features bytes, row-major; labels: count bytes. */
 record DeviceData(Dataset source, DeviceBuffer images, DeviceBuffer labels) implements AutoCloseable {
     static DeviceData upload(Dataset d) {
-        DeviceBuffer images = DeviceBuffer.bytes((long) d.count() * d.features(), "the images of " + d.name());
-        DeviceBuffer labels;
-        try {
-            labels = DeviceBuffer.bytes(d.count(), "the labels of " + d.name());
-        } catch (RuntimeException e) {
-            images.close();
-            throw e;
+        try (Closer undo = new Closer()) { // a failed allocation or copy frees both buffers
+            DeviceBuffer images = undo.register(DeviceBuffer.bytes((long) d.count() * d.features(), "the images of " + d.name()));
+            DeviceBuffer labels = undo.register(DeviceBuffer.bytes(d.count(), "the labels of " + d.name()));
+            images.upload(d.images());
+            labels.upload(d.labels());
+            undo.handOver();
+            return new DeviceData(d, images, labels);
         }
-        images.upload(d.images());
-        labels.upload(d.labels());
-        return new DeviceData(d, images, labels);
     }
 
     @Override
     public void close() {
-        images.close();
-        labels.close();
+        Closer.closeAll(images, labels);
     }
 }

@@ -2,6 +2,7 @@
 package gpumlp.gpu;
 
 import gpumlp.backend.Deformation;
+import gpumlp.util.Closer;
 
 /**
  * Buffers for batches of up to {@code capacity} rows of h x w images: field and smoothing scratch
@@ -27,22 +28,20 @@ final class DeviceDeform implements AutoCloseable {
         this.w = w;
         this.capacity = capacity;
         long values = (long) capacity * 2 * h * w;
-        DeviceBuffer g = null;
+        DeviceBuffer g;
         DeviceBuffer f = null;
         DeviceBuffer s = null;
-        DeviceBuffer a = null;
-        try {
+        DeviceBuffer a;
+        try (Closer undo = new Closer()) { // a failed allocation or copy frees the earlier buffers
             float[] weights = settings.gaussian();
-            g = DeviceBuffer.floats(weights.length, "the deformation Gaussian");
+            g = undo.register(DeviceBuffer.floats(weights.length, "the deformation Gaussian"));
             g.upload(weights);
             if (settings.elastic()) {
-                f = DeviceBuffer.floats(values, "the deformation fields");
-                s = DeviceBuffer.floats(values, "the smoothed deformation fields");
+                f = undo.register(DeviceBuffer.floats(values, "the deformation fields"));
+                s = undo.register(DeviceBuffer.floats(values, "the smoothed deformation fields"));
             }
-            a = DeviceBuffer.floats((long) capacity * 6, "the affine deformations");
-        } catch (RuntimeException | Error ex) {
-            GpuBackend.closeAll(g, f, s, a);
-            throw ex;
+            a = undo.register(DeviceBuffer.floats((long) capacity * 6, "the affine deformations"));
+            undo.handOver();
         }
         this.gaussian = g;
         this.field = f;

@@ -2,6 +2,7 @@
 package gpumlp.gpu;
 
 import gpumlp.backend.EpochStats;
+import gpumlp.util.Closer;
 
 /**
  * The inputs (the permutation, the step counter's 0, the step scalars) and the outputs (every step's
@@ -16,20 +17,18 @@ final class EpochBuffers implements AutoCloseable {
     private final PinnedBuffer staging;
 
     EpochBuffers(int n, int steps) {
-        DeviceBuffer o = null;
-        DeviceBuffer l = null;
-        DeviceBuffer c = null;
-        DeviceBuffer k = null;
-        try {
-            o = DeviceBuffer.ints(n, "the epoch permutation");
-            l = DeviceBuffer.doubles(steps, "per-step losses");
-            c = DeviceBuffer.ints(steps, "per-step correct counts");
-            k = DeviceBuffer.ints(KEY_WORDS, "the dropout key");
+        DeviceBuffer o;
+        DeviceBuffer l;
+        DeviceBuffer c;
+        DeviceBuffer k;
+        try (Closer undo = new Closer()) { // a failed allocation frees the earlier ones
+            o = undo.register(DeviceBuffer.ints(n, "the epoch permutation"));
+            l = undo.register(DeviceBuffer.doubles(steps, "per-step losses"));
+            c = undo.register(DeviceBuffer.ints(steps, "per-step correct counts"));
+            k = undo.register(DeviceBuffer.ints(KEY_WORDS, "the dropout key"));
             // inputs: n ints, the step, the scalars, the key; outputs: steps doubles and steps ints
             this.staging = new PinnedBuffer(Math.max(4L * n + 4 + 4L * StepScalars.SLOTS + 4L * KEY_WORDS, 12L * steps));
-        } catch (RuntimeException e) {
-            GpuBackend.closeAll(o, l, c, k);
-            throw e;
+            undo.handOver();
         }
         this.order = o;
         this.lossPerStep = l;
@@ -103,7 +102,6 @@ final class EpochBuffers implements AutoCloseable {
 
     @Override
     public void close() {
-        GpuBackend.closeAll(order, lossPerStep, correctPerStep, key);
-        staging.close();
+        Closer.closeAll(order, lossPerStep, correctPerStep, key, staging);
     }
 }

@@ -6,7 +6,8 @@ import gpumlp.data.Dataset;
 /**
  * Device column c of the input (and row 1 + c of W1 on the device) holds feature order[c]; the first
  * {@code live} are non-zero in some training image. A dead feature adds 0 to every training sum and
- * its gradient row is 0, so the training products leave it out exactly; evaluation keeps all.
+ * its gradient row is 0, so the training products leave it out exactly (unless its weights still
+ * move: weight decay, or momentum left from before, see GpuBackend); evaluation keeps all.
  */
 record FeatureOrder(int[] order, int live) {
     /** The features that are non-zero in some image of {@code data}, in order, then the others. */
@@ -46,6 +47,19 @@ record FeatureOrder(int[] order, int live) {
             System.arraycopy(deviceRows, (1 + c) * cols, out, (1 + order[c]) * cols, cols);
         }
         return out;
+    }
+
+    /** True when a dead feature's row (1 + feature) of a (features + 1) x cols matrix in model order is not all 0. */
+    boolean deadRowsNonZero(float[] modelRows, int cols) {
+        for (int c = live; c < order.length; c++) {
+            int from = (1 + order[c]) * cols;
+            for (int j = from; j < from + cols; j++) {
+                if (modelRows[j] != 0f) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The inverse of {@link #toModel}. */

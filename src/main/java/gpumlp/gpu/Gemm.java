@@ -12,6 +12,8 @@ import static jcuda.jcublas.JCublas2.cublasSgemm;
 import static jcuda.jcublas.cublasOperation.CUBLAS_OP_N;
 import static jcuda.jcublas.cublasOperation.CUBLAS_OP_T;
 
+import gpumlp.util.Closer;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.runtime.cudaStream_t;
@@ -35,21 +37,29 @@ public final class Gemm implements AutoCloseable {
     private final cublasHandle handle = new cublasHandle();
     private final DeviceBuffer workspace;
     private final boolean tf32;
+    private final CUstream stream;
+    private final boolean syncChecks;
 
     /** cuBLAS on the context's main stream. */
     public Gemm(CudaContext ctx, boolean tf32) {
-        this(ctx.stream(), tf32);
+        this(ctx, ctx.stream(), tf32);
     }
 
-    /** cuBLAS on {@code stream}, with its own handle and workspace. */
-    Gemm(CUstream stream, boolean tf32) {
+    /** cuBLAS on {@code stream} of {@code ctx}, with its own handle and workspace. */
+    Gemm(CudaContext ctx, CUstream stream, boolean tf32) {
         this.tf32 = tf32;
-        cublasCreate(handle);
-        workspace = DeviceBuffer.bytes(WORKSPACE_BYTES, "the cuBLAS workspace");
-        cublasSetStream(handle, new cudaStream_t(stream));
-        cublasSetWorkspace(handle, workspace.pointer(), WORKSPACE_BYTES);
-        cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
-        cublasSetMathMode(handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
+        this.stream = stream;
+        this.syncChecks = ctx.syncChecks();
+        try (Closer undo = new Closer()) { // a failing step frees the handle and the workspace made before it
+            cublasCreate(handle);
+            undo.register(() -> cublasDestroy(handle));
+            workspace = undo.register(DeviceBuffer.bytes(WORKSPACE_BYTES, "the cuBLAS workspace"));
+            cublasSetStream(handle, new cudaStream_t(stream));
+            cublasSetWorkspace(handle, workspace.pointer(), WORKSPACE_BYTES);
+            cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
+            cublasSetMathMode(handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
+            undo.handOver();
+        }
     }
 
     public boolean tf32() {
@@ -69,7 +79,7 @@ public final class Gemm implements AutoCloseable {
      */
     public void linearForward(Pointer x, int ldx, int rows, int dIn, Pointer w, int dOut, Pointer s, int lds,
                               Pointer alpha, Pointer beta) {
-        cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, dOut, rows, dIn + 1, alpha, w, dOut, x, ldx, beta, s, lds);
+        sgemm("linearForward", CUBLAS_OP_N, CUBLAS_OP_N, dOut, rows, dIn + 1, alpha, w, dOut, x, ldx, beta, s, lds);
     }
 
     /**
@@ -80,7 +90,8 @@ public final class Gemm implements AutoCloseable {
     public void linearBackward(Pointer delta, int rows, int dOut, Pointer w, int dPrev, Pointer p,
                                Pointer alpha, Pointer beta) {
         Pointer wNoBias = w.withByteOffset((long) dOut * Float.BYTES);
-        cublasSgemm(handle, CUBLAS_OP_T, CUBLAS_OP_N, dPrev, rows, dOut, alpha, wNoBias, dOut, delta, dOut, beta, p, dPrev);
+        sgemm("linearBackward", CUBLAS_OP_T, CUBLAS_OP_N, dPrev, rows, dOut, alpha, wNoBias, dOut, delta, dOut, beta, p,
+                dPrev);
     }
 
     /**
@@ -90,18 +101,33 @@ public final class Gemm implements AutoCloseable {
      */
     public void outerProductSum(Pointer delta, int rows, int dOut, Pointer x, int ldx, int dIn, Pointer c,
                                 Pointer alpha, Pointer beta) {
-        cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_T, dOut, dIn + 1, rows, alpha, delta, dOut, x, ldx, beta, c, dOut);
+        sgemm("outerProductSum", CUBLAS_OP_N, CUBLAS_OP_T, dOut, dIn + 1, rows, alpha, delta, dOut, x, ldx, beta, c, dOut);
     }
 
     /** Any SGEMM on this handle (column-major arguments as cuBLAS takes them), for measurements. */
     void raw(int opA, int opB, int m, int n, int k, Pointer alpha, Pointer a, int lda, Pointer b, int ldb, Pointer beta,
              Pointer c, int ldc) {
-        cublasSgemm(handle, opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        sgemm("SGEMM", opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /** cublasSgemm; a failure (or, with sync checks, a fault found by waiting) names {@code operation}. */
+    private void sgemm(String operation, int opA, int opB, int m, int n, int k, Pointer alpha, Pointer a, int lda,
+                       Pointer b, int ldb, Pointer beta, Pointer c, int ldc) {
+        try {
+            cublasSgemm(handle, opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (syncChecks) {
+                SyncChecks.await(stream);
+            }
+        } catch (CudaException e) {
+            throw new GpuOperationException(operation + " (cuBLAS SGEMM)", e);
+        }
     }
 
     @Override
     public void close() {
-        cublasDestroy(handle);
-        workspace.close();
+        try (Closer c = new Closer()) { // the handle first, then its workspace, even when destroying it fails
+            c.register(workspace);
+            c.register(() -> cublasDestroy(handle));
+        }
     }
 }

@@ -25,6 +25,7 @@ import gpumlp.backend.InputShape;
 import gpumlp.backend.StepSettings;
 import gpumlp.data.Dataset;
 import gpumlp.model.Network;
+import gpumlp.util.Closer;
 import gpumlp.util.Philox;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,7 +58,9 @@ import jcuda.Pointer;
  *
  * <p>W1's rows follow the {@link FeatureOrder} of the training set on the device; the training
  * products use only its live features, except with weight decay, which changes every row (dead
- * features' weights decay too, as on the CPU), so the updates then cover all of them. Input dropout
+ * features' weights decay too, as on the CPU), so the updates then cover all of them; so they do
+ * when the dead features' momentum may not be 0 (uploaded, or left by an epoch with weight decay or
+ * deformations), which keeps moving their weights on the CPU as it decays. Input dropout
  * draws each column's mask as the feature it holds. The dropout key (seed and epoch) is in device
  * memory ({@link EpochBuffers#key}), the probabilities and factors in {@link StepScalars}.
  * w[l-1], v[l-1], g[l-1] are (d(l-1)+1) x d(l) row-major: weights, momentum state, gradient. Batch
@@ -95,9 +98,12 @@ public final class GpuBackend implements Backend {
     private BatchBuffers batch;
     private DeviceDeform deform;      // deformation buffers, null until an epoch with deformations
     private boolean deforming;        // this epoch deforms (and so trains every input feature)
+    private boolean deadMomentum;     // v's rows of dead features may be non-zero: the updates then cover them
+    private boolean closed;
 
     /** What a captured graph depends on besides the buffers it points to (deformation NONE: none). */
-    private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation) {}
+    private record GraphKey(int batchSize, int rows, int steps, StepOps ops, Deformation deformation,
+                            boolean deadMomentum) {}
 
     /** Which launches a step makes: the options that are on (their values are read from device memory). */
     private record StepOps(boolean momentum, boolean inputDropout, boolean dropout, boolean decay, boolean maxNorm) {
@@ -109,33 +115,23 @@ public final class GpuBackend implements Backend {
 
     private GpuBackend(CudaContext ctx, boolean tf32, boolean useGraphs, boolean profile) {
         this.ctx = ctx;
-        this.useGraphs = useGraphs && !profile;
-        Kernels k = null;
-        Gemm gm = null;
-        Gemm side = null;
-        DeviceBuffer sc = null;
-        DeviceBuffer st = null;
-        try {
-            k = new Kernels(ctx);
-            gm = new Gemm(ctx, tf32);
-            side = new Gemm(ctx.sideStream(), tf32);
-            sc = DeviceBuffer.floats(StepScalars.SLOTS, "scalars");
+        // sync checks wait after every operation, which a graph capture does not allow: eager steps then
+        this.useGraphs = useGraphs && !profile && !ctx.syncChecks();
+        Kernels k;
+        Gemm gm;
+        Gemm side;
+        DeviceBuffer sc;
+        DeviceBuffer st;
+        try (Closer undo = new Closer()) { // a failing step frees what the earlier ones made, newest first
+            k = undo.register(new Kernels(ctx));
+            gm = undo.register(new Gemm(ctx, tf32));
+            side = undo.register(new Gemm(ctx, ctx.sideStream(), tf32));
+            sc = undo.register(DeviceBuffer.floats(StepScalars.SLOTS, "scalars"));
             sc.upload(StepScalars.values(new StepSettings(1, 1f, 0f), 0)); // ONE and ZERO for evaluation
-            st = DeviceBuffer.ints(1, "the step counter");
-            this.blocksDone = DeviceBuffer.ints(1, "the softmax_xent block counter");
+            st = undo.register(DeviceBuffer.ints(1, "the step counter"));
+            this.blocksDone = undo.register(DeviceBuffer.ints(1, "the softmax_xent block counter"));
             this.blocksDone.clear();
-        } catch (RuntimeException | Error e) {
-            closeAll(sc, st);
-            if (side != null) {
-                side.close();
-            }
-            if (gm != null) {
-                gm.close();
-            }
-            if (k != null) {
-                k.close();
-            }
-            throw e;
+            undo.handOver();
         }
         this.kernels = k;
         this.gemm = gm;
@@ -159,18 +155,23 @@ public final class GpuBackend implements Backend {
      * operation (see {@link #profileReport()}).
      */
     public static GpuBackend open(int index, boolean tf32, boolean useGraphs, boolean profile) {
-        CudaContext ctx = CudaContext.open(index);
-        try {
-            return new GpuBackend(ctx, tf32, useGraphs, profile);
-        } catch (RuntimeException | Error e) {
-            ctx.close();
-            throw e;
+        return open(index, tf32, useGraphs, profile, SyncChecks.requested(System.getenv()));
+    }
+
+    /** As {@link #open(int, boolean, boolean, boolean)}; {@code syncChecks} as GPU_MLP_CUDA_SYNC sets them. */
+    static GpuBackend open(int index, boolean tf32, boolean useGraphs, boolean profile, boolean syncChecks) {
+        try (Closer undo = new Closer()) {
+            CudaContext ctx = undo.register(CudaContext.open(index, syncChecks));
+            GpuBackend backend = new GpuBackend(ctx, tf32, useGraphs, profile);
+            undo.handOver();
+            return backend;
         }
     }
 
     @Override
     public String description() {
-        String mode = useGraphs ? "CUDA graphs" : profiler != null ? "eager, profiled" : "eager";
+        String mode = useGraphs ? "CUDA graphs" : profiler != null ? "eager, profiled"
+                : ctx.syncChecks() ? "eager, " + SyncChecks.VARIABLE + ": synchronised after every operation" : "eager";
         return "gpu:" + ctx.index() + " " + ctx.name() + " (" + kernels.target().split(" ")[0] + ", "
                 + (gemm.tf32() ? "TF32" : "FP32") + ", " + mode + ")";
     }
@@ -183,6 +184,11 @@ public final class GpuBackend implements Backend {
     /** What the kernels were compiled to, e.g. "sm_90 CUBIN". */
     public String kernelTarget() {
         return kernels.target();
+    }
+
+    /** NVRTC's warnings from compiling the kernels, one "file: line" each (usually none), for a debug log. */
+    public List<String> compileLog() {
+        return kernels.compileLog();
     }
 
     @Override
@@ -202,6 +208,7 @@ public final class GpuBackend implements Backend {
         Network current = w != null ? readWeights() : null;
         float[] velocity = v != null ? toModelOrder(readFloats(v[0])) : null;
         setFeatureOrder(FeatureOrder.liveFirst(data));
+        deadMomentum = velocity != null && features.deadRowsNonZero(velocity, sizes[1]);
         train = DeviceData.upload(data);
         if (current != null) {
             writeWeights(current);
@@ -239,6 +246,7 @@ public final class GpuBackend implements Backend {
                 vl.clear();
             }
         }
+        deadMomentum = false;
     }
 
     /** Copies the weights to the device (W1's rows in device order), keeping the momentum state. */
@@ -297,6 +305,7 @@ public final class GpuBackend implements Backend {
         for (int l = 1; l <= layers(); l++) {
             v[l - 1].upload(l == 1 ? toDeviceOrder(velocity[0]) : velocity[l - 1]);
         }
+        deadMomentum = features != null && features.deadRowsNonZero(velocity[0], sizes[1]);
     }
 
     @Override
@@ -327,6 +336,9 @@ public final class GpuBackend implements Backend {
         deforming = s.deformation().enabled();
         if (deforming) {
             ensureDeform(s, Math.min(b, n));
+        }
+        if (ops.momentum() && (deforming || ops.decay())) {
+            deadMomentum = true; // this epoch's updates reach the dead features' momentum
         }
         ctx.synchronize(); // the previous epoch's staged bytes are no longer in use
         epoch.stage(ctx, permutation, step, StepScalars.values(s, tail), scalars, s.seed(), s.epoch());
@@ -381,7 +393,7 @@ public final class GpuBackend implements Backend {
     }
 
     private CudaGraph graph(int b, int rows, int steps, StepOps ops) {
-        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE);
+        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE, deadMomentum);
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             graph = CudaGraph.capture(ctx, () -> {
@@ -422,8 +434,9 @@ public final class GpuBackend implements Backend {
         boolean full = rows == b;
         BatchBuffers bb = batch;
         // The output layer's update overlaps the rest of the backward pass on the side stream (not when
-        // profiling, which times one operation after the other).
-        boolean overlap = profiler == null;
+        // profiling, which times one operation after the other, and not without a hidden layer, where
+        // there is no rest: W1 is then updated on the main stream like any other layer).
+        boolean overlap = profiler == null && L >= 2;
         kernels.gatherBatch(train.images(), sizes[0], epoch.order, step, b, 0, rows, train.labels(), featureOf,
                 bb.act[0], bb.ld[0], bb.labels);
         mark("gather_batch");
@@ -467,8 +480,11 @@ public final class GpuBackend implements Backend {
      * weight decay, the gradient step, then max-norm for a hidden layer's W.
      */
     private void update(int l, int rows, boolean fullBatch, StepOps ops, Kernels k, Gemm gm) {
-        // dead features' rows have a zero gradient and are left out, unless weight decay changes them
-        int dIn = l == 1 && !ops.decay() ? trainedInputs() : sizes[l - 1];
+        // dead features' rows have a zero gradient and are left out, unless weight decay changes them or
+        // their momentum is not 0 (from uploadMomentum, or an epoch with decay or deformations): the CPU's
+        // momentum then still moves them, v = mu v, w -= eta v, and so does the update over every row here
+        boolean everyRow = ops.decay() || (ops.momentum() && deadMomentum);
+        int dIn = l == 1 && !everyRow ? trainedInputs() : sizes[l - 1];
         int dOut = sizes[l];
         BatchBuffers bb = batch;
         boolean momentum = ops.momentum();
@@ -492,7 +508,7 @@ public final class GpuBackend implements Backend {
                         scalar(fullBatch ? DECAY_FULL : DECAY_TAIL));
                 mark("weight_decay W" + l);
             }
-            // only the rows the product wrote: a dead feature's momentum stays 0 and its weights unchanged
+            // only the rows the product wrote: a dead feature left out has momentum 0 and keeps its weights
             k.momentumUpdate(w[l - 1], v[l - 1], g[l - 1], (long) (dIn + 1) * dOut, scalar(MU), scalar(ETA),
                     scalar(fullBatch ? INV_FULL : INV_TAIL));
             mark("momentum_update W" + l);
@@ -709,67 +725,69 @@ public final class GpuBackend implements Backend {
     }
 
     private void closeGraphs() {
-        for (CudaGraph graph : graphs.values()) {
-            graph.close();
-        }
+        List<CudaGraph> all = List.copyOf(graphs.values());
         graphs.clear();
+        Closer.closeAll(all.toArray(new CudaGraph[0]));
     }
 
     private void freeBatchBuffers() {
-        closeGraphs();
-        if (batch != null) {
-            batch.close();
-            batch = null;
+        BatchBuffers b = batch;
+        batch = null;
+        try (Closer c = new Closer()) {
+            c.register(b);
+            c.register(this::closeGraphs); // first
         }
     }
 
     private void freeModelBuffers() {
-        freeBatchBuffers();
-        if (w != null) {
-            closeAll(w);
-        }
-        if (v != null) {
-            closeAll(v);
-            closeAll(g);
-        }
+        DeviceBuffer[] wl = w;
+        DeviceBuffer[] vl = v;
+        DeviceBuffer[] gl = g;
         w = null;
         v = null;
         g = null;
-    }
-
-    /** Closes each buffer that is not null. */
-    static void closeAll(DeviceBuffer... buffers) {
-        for (DeviceBuffer b : buffers) {
-            if (b != null) {
-                b.close();
-            }
+        deadMomentum = false;
+        try (Closer c = new Closer()) { // in the order below, each tried even when an earlier one fails
+            c.register(() -> closeAll(gl));
+            c.register(() -> closeAll(vl));
+            c.register(() -> closeAll(wl));
+            c.register(this::freeBatchBuffers);
         }
     }
 
+    /** Closes each buffer that is not null (the array may be null), in order, trying every one. */
+    static void closeAll(DeviceBuffer... buffers) {
+        if (buffers != null) {
+            Closer.closeAll(buffers);
+        }
+    }
+
+    /**
+     * Waits for the GPU and frees everything, in the order: model and batch buffers, epoch and
+     * deformation buffers, scalars, profiler, data, cuBLAS, kernels, context. A failure (an earlier
+     * kernel's error surfacing at the first synchronize) skips none of the later steps; the first is
+     * rethrown with the others suppressed.
+     */
     @Override
     public void close() {
-        ctx.makeCurrent();
-        ctx.synchronize();
-        freeModelBuffers();
-        if (epoch != null) {
-            epoch.close();
+        if (closed) {
+            return;
         }
-        if (deform != null) {
-            deform.close();
+        closed = true;
+        try (Closer c = new Closer()) { // registered in the reverse order of running
+            c.register(ctx);
+            c.register(kernels);
+            c.register(gemm);
+            c.register(sideGemm);
+            c.register(evalData);
+            c.register(train);
+            c.register(profiler);
+            c.register(() -> closeAll(scalars, step, blocksDone, featureOf));
+            c.register(deform);
+            c.register(epoch);
+            c.register(this::freeModelBuffers);
+            c.register(ctx::synchronize);
+            c.register(ctx::makeCurrent);
         }
-        closeAll(scalars, step, blocksDone, featureOf);
-        if (profiler != null) {
-            profiler.close();
-        }
-        if (train != null) {
-            train.close();
-        }
-        if (evalData != null) {
-            evalData.close();
-        }
-        sideGemm.close();
-        gemm.close();
-        kernels.close();
-        ctx.close();
     }
 }

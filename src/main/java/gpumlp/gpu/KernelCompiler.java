@@ -13,15 +13,20 @@ import static jcuda.nvrtc.JNvrtc.nvrtcGetSupportedArchs;
 import static jcuda.nvrtc.JNvrtc.nvrtcVersion;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jcuda.CudaException;
 import jcuda.nvrtc.nvrtcProgram;
 
 public final class KernelCompiler {
-    /** Compiled code: a CUBIN for one architecture, or PTX that the driver compiles when loading. */
-    public record Image(String file, String target, byte[] cubin, String ptx) {
+    /**
+     * Compiled code: a CUBIN for one architecture, or PTX that the driver compiles when loading; log is
+     * what NVRTC said about a successful compile (warnings), "" when nothing.
+     */
+    public record Image(String file, String target, byte[] cubin, String ptx, String log) {
         public boolean isCubin() {
             return cubin != null;
         }
@@ -31,17 +36,25 @@ public final class KernelCompiler {
 
     private KernelCompiler() {}
 
-    /** kernels/{@code file} compiled for compute capability major.minor (cached per process). */
+    /**
+     * kernels/{@code file} compiled for compute capability major.minor with the launchers' defines
+     * ({@link Kernels#defines}), cached per process.
+     */
     public static Image compileResource(String file, int major, int minor) {
         return CACHE.computeIfAbsent(file + "@" + major + minor,
-                k -> compile(file, KernelSource.read(file), major, minor));
+                k -> compile(file, KernelSource.read(file), Kernels.defines(file), major, minor));
     }
 
     /** Compiles {@code source} (named {@code file} in messages); a failure carries NVRTC's log. */
     public static Image compile(String file, String source, int major, int minor) {
+        return compile(file, source, List.of(), major, minor);
+    }
+
+    /** As {@link #compile(String, String, int, int)}, with -D options such as "-DNAME=64". */
+    static Image compile(String file, String source, List<String> defines, int major, int minor) {
         CudaContext.enableExceptions();
         String target = target(major * 10 + minor, supportedArchitectures());
-        String[] options = {"--gpu-architecture=" + target, "--std=c++17"};
+        String[] options = options(target, defines);
         nvrtcProgram program = new nvrtcProgram();
         nvrtcCreateProgram(program, source, file, 0, null, null);
         try {
@@ -50,19 +63,31 @@ public final class KernelCompiler {
             } catch (CudaException e) {
                 throw new KernelCompileException(file, String.join(" ", options), log(program), e);
             }
+            String log = log(program).strip(); // warnings of a successful compile, kept for the debug log
             if (target.startsWith("sm_")) {
                 long[] size = new long[1];
                 nvrtcGetCUBINSize(program, size);
                 byte[] cubin = new byte[(int) size[0]];
                 nvrtcGetCUBIN(program, cubin);
-                return new Image(file, target, cubin, null);
+                return new Image(file, target, cubin, null, log);
             }
             String[] ptx = new String[1];
             nvrtcGetPTX(program, ptx);
-            return new Image(file, target, null, ptx[0]);
+            return new Image(file, target, null, ptx[0], log);
         } finally {
             nvrtcDestroyProgram(program);
         }
+    }
+
+    /**
+     * NVRTC's options: the target, C++17, no fused multiply-add (the kernels' float arithmetic rounds
+     * each product as Java does; {@code __fmul_rn} and friends say so where it matters, and
+     * --fmad=false makes it the rule rather than NVRTC's default of contracting), then the defines.
+     */
+    static String[] options(String target, List<String> defines) {
+        List<String> o = new ArrayList<>(List.of("--gpu-architecture=" + target, "--std=c++17", "--fmad=false"));
+        o.addAll(defines);
+        return o.toArray(new String[0]);
     }
 
     /**

@@ -6,10 +6,12 @@ import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
+import gpumlp.util.Closer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
@@ -30,14 +32,19 @@ public final class Kernels implements AutoCloseable {
      */
     private static final int ROW_PER_BLOCK_ROWS = 4096;
     private static final int MAX_BLOCKS = 1 << 20;
-    /** Threads per block of softmax_xent (SOFTMAX_XENT_THREADS in softmax_xent.cu). */
+    /**
+     * Threads per block of softmax_xent, a power of 2: softmax_xent.cu gets it as the define
+     * SOFTMAX_XENT_THREADS (its shared arrays, halving tree and launch bounds), see {@link #defines}.
+     */
     static final int SOFTMAX_XENT_THREADS = 64;
-    /** Block shape of max_norm (MAX_NORM_COLS x MAX_NORM_STRIPES in regularise.cu). */
+    /** Block shape of max_norm, passed to regularise.cu as the defines MAX_NORM_COLS and MAX_NORM_STRIPES. */
     private static final int MAX_NORM_COLS = 32;
     private static final int MAX_NORM_STRIPES = 16;
     private static final Pointer NULL = new CUdeviceptr();
 
     private final CUstream stream;
+    private final boolean syncChecks;
+    private final List<String> compileLog;
     private final List<CUmodule> modules;
     private final Map<String, CUfunction> functions;
     private final String target;
@@ -45,27 +52,36 @@ public final class Kernels implements AutoCloseable {
     /** Compiles (once per process) and loads every kernel file for the context's GPU; launches on its main stream. */
     public Kernels(CudaContext ctx) {
         this.stream = ctx.stream();
+        this.syncChecks = ctx.syncChecks();
+        this.compileLog = new ArrayList<>();
         this.modules = new ArrayList<>();
         this.functions = new HashMap<>();
         String t = null;
-        for (String file : KernelSource.FILES) {
-            KernelCompiler.Image image = KernelCompiler.compileResource(file, ctx.computeCapabilityMajor(),
-                    ctx.computeCapabilityMinor());
-            CUmodule module = new CUmodule();
-            cuModuleLoadData(module, image.isCubin() ? image.cubin() : KernelCompiler.nulTerminated(image.ptx()));
-            modules.add(module);
-            t = image.target() + (image.isCubin() ? " CUBIN" : " PTX");
-            for (String name : kernelNames(file)) {
-                CUfunction f = new CUfunction();
-                cuModuleGetFunction(f, module, name);
-                functions.put(name, f);
+        try (Closer undo = new Closer()) { // a file that fails to load unloads those loaded before it
+            for (String file : KernelSource.FILES) {
+                KernelCompiler.Image image = KernelCompiler.compileResource(file, ctx.computeCapabilityMajor(),
+                        ctx.computeCapabilityMinor());
+                CUmodule module = new CUmodule();
+                cuModuleLoadData(module, image.isCubin() ? image.cubin() : KernelCompiler.nulTerminated(image.ptx()));
+                undo.register(() -> cuModuleUnload(module));
+                modules.add(module);
+                t = image.target() + (image.isCubin() ? " CUBIN" : " PTX");
+                image.log().lines().filter(l -> !l.isBlank()).forEach(l -> compileLog.add(file + ": " + l.strip()));
+                for (String name : kernelNames(file)) {
+                    CUfunction f = new CUfunction();
+                    cuModuleGetFunction(f, module, name);
+                    functions.put(name, f);
+                }
             }
+            undo.handOver();
         }
         this.target = t;
     }
 
     private Kernels(Kernels loaded, CUstream stream) {
         this.stream = stream;
+        this.syncChecks = loaded.syncChecks;
+        this.compileLog = loaded.compileLog;
         this.modules = List.of(); // owned by `loaded`
         this.functions = loaded.functions;
         this.target = loaded.target;
@@ -91,9 +107,23 @@ public final class Kernels implements AutoCloseable {
         };
     }
 
+    /** The -D options a kernel file is compiled with: the block shapes its launcher uses, stated here only. */
+    static List<String> defines(String file) {
+        return switch (file) {
+            case "softmax_xent.cu" -> List.of("-DSOFTMAX_XENT_THREADS=" + SOFTMAX_XENT_THREADS);
+            case "regularise.cu" -> List.of("-DMAX_NORM_COLS=" + MAX_NORM_COLS, "-DMAX_NORM_STRIPES=" + MAX_NORM_STRIPES);
+            default -> List.of();
+        };
+    }
+
     /** What the kernels were compiled to, e.g. "sm_90 CUBIN". */
     public String target() {
         return target;
+    }
+
+    /** What NVRTC said while compiling the kernels successfully (warnings), one "file: line" each; usually none. */
+    public List<String> compileLog() {
+        return List.copyOf(compileLog);
     }
 
     /**
@@ -265,8 +295,15 @@ public final class Kernels implements AutoCloseable {
         if (gridX == 0 || gridY == 0) {
             return; // nothing to do (zero rows)
         }
-        cuLaunchKernel(functions.get(name), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
-                Pointer.to(args), null);
+        try {
+            cuLaunchKernel(functions.get(name), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
+                    Pointer.to(args), null);
+            if (syncChecks) {
+                SyncChecks.await(stream);
+            }
+        } catch (CudaException e) {
+            throw new GpuOperationException(name, e);
+        }
     }
 
     private static int blocks(long work, int threads) {
@@ -298,10 +335,13 @@ public final class Kernels implements AutoCloseable {
         if (modules.isEmpty()) {
             return; // a view on another stream
         }
-        for (CUmodule m : modules) {
-            cuModuleUnload(m);
+        try (Closer c = new Closer()) { // every module is unloaded even when one fails, in load order
+            for (int i = modules.size() - 1; i >= 0; i--) {
+                CUmodule m = modules.get(i);
+                c.register(() -> cuModuleUnload(m));
+            }
+            modules.clear();
+            functions.clear();
         }
-        modules.clear();
-        functions.clear();
     }
 }

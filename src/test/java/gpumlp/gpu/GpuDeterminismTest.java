@@ -45,7 +45,14 @@ class GpuDeterminismTest {
 
     /** As above, with epoch e's settings from {@code settings}. */
     private static Run train(boolean graphs, int samples, java.util.function.IntFunction<StepSettings> settings) {
-        try (GpuBackend gpu = GpuBackend.open(0, false, graphs)) {
+        return train(graphs, false, samples, settings);
+    }
+
+    /** As above; syncChecks as GPU_MLP_CUDA_SYNC=1 sets them. */
+    private static Run train(boolean graphs, boolean syncChecks, int samples,
+                             java.util.function.IntFunction<StepSettings> settings) {
+        try (GpuBackend gpu = GpuBackend.open(0, false, graphs, false, syncChecks)) {
+            assertEquals(syncChecks, gpu.description().contains(SyncChecks.VARIABLE), gpu.description());
             gpu.uploadTrainingSet(train);
             gpu.uploadWeights(HeInit.initialise(new int[] {784, 200, 10}, 9));
             List<EpochStats> stats = new ArrayList<>();
@@ -100,5 +107,14 @@ class GpuDeterminismTest {
         Run sameEpochTwice = train(true, 2950, e -> new StepSettings(100, 0.05f, 0.9f, reg, 11, 1));
         assertFalse(java.util.Arrays.equals(graphs.weights().weights(1), sameEpochTwice.weights().weights(1)),
                 "epoch 2 draws other masks than epoch 1");
+    }
+
+    @Test
+    void syncChecksRunEagerlyAndChangeNoBit() {
+        // GPU_MLP_CUDA_SYNC=1 waits after every launch and product, which a graph capture forbids: the
+        // steps then run eagerly, and the result is the graphs' to the bit
+        Regularisation reg = new Regularisation(0.5, 0.2, 1e-3, 2.0);
+        java.util.function.IntFunction<StepSettings> s = e -> new StepSettings(100, 0.05f, 0.9f, reg, 11, e);
+        assertSameBits(train(true, 2950, s), train(true, true, 2950, s));
     }
 }

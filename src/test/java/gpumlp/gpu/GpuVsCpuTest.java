@@ -149,6 +149,17 @@ class GpuVsCpuTest {
     }
 
     @Test
+    void aNetworkWithoutHiddenLayersTrainsAsOnTheCpu() {
+        // [784, 10]: W1 is the output layer, updated on the main stream (no backward loop to overlap)
+        for (StepSettings s : new StepSettings[] {new StepSettings(1, 0.05f, 0f), new StepSettings(32, 0.1f, 0f),
+                new StepSettings(32, 0.1f, 0.9f)}) {
+            Both r = trainBoth(new int[] {784, 10}, 10 * s.batchSize() + 3, s);
+            assertTrue(Gpu.relativeError(r.gpu().weights(1), r.start().weights(1)) > 1e-3, "W1 was trained: " + s);
+            assertWeightsClose(r, Tolerances.GPU_MANY_STEPS_RELATIVE);
+        }
+    }
+
+    @Test
     void oneStepWithDropoutDrawsTheCpusMasks() {
         // half the hidden units and a fifth of the pixels dropped: a mask that differed in one unit of
         // one sample would move W1's update far beyond the one-step tolerance
