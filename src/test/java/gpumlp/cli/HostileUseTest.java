@@ -47,8 +47,10 @@ class HostileUseTest {
     @Test
     void twoProcessesCannotShareACheckpointDirectoryButAKilledOneDoesNotBlockItsRestart() throws Exception {
         Path ck = dir.resolve("shared-ck");
-        List<String> first = new ArrayList<>(List.of(ClusterJobTest.javaBinary(), "-cp", System.getProperty("java.class.path"),
-                "gpumlp.Main"));
+        // Bounded by timeout(1) as well: a test JVM killed from outside (a mutation-testing minion that timed out)
+        // cannot run its finally block, and the holder must not train on for hours as an orphan.
+        List<String> first = new ArrayList<>(List.of("timeout", "-s", "KILL", "300", ClusterJobTest.javaBinary(), "-cp",
+                System.getProperty("java.class.path"), "gpumlp.Main"));
         first.addAll(List.of(HostileCorpusTest.tinyTrain(CliTest.SUBSET, "--epochs", "100000", "--checkpoint-every", "100000",
                 "--seed", "7", "--checkpoint-dir", ck.toString(), "-o", dir.resolve("first.npz").toString())));
         Process a = new ProcessBuilder(first).redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
@@ -62,11 +64,13 @@ class HostileUseTest {
             CliTest.Run second = run(tinyTrain("--seed", "8", "--checkpoint-dir", ck.toString(), "-o",
                     dir.resolve("second.npz").toString()));
             assertEquals(1, second.code(), second.err());
-            assertTrue(second.err().contains("checkpoint directory " + ck + " is in use by another run (pid " + a.pid()),
+            long holder = a.children().findFirst().orElseThrow().pid(); // the JVM under timeout(1)
+            assertTrue(second.err().contains("checkpoint directory " + ck + " is in use by another run (pid " + holder + " "),
                     second.err());
             assertFalse(second.out().contains("epoch"), "refused before any training: " + second.out());
         } finally {
-            a.destroyForcibly(); // SIGKILL: no chance to release anything itself
+            a.descendants().forEach(ProcessHandle::destroyForcibly); // SIGKILL: no chance to release anything itself
+            a.destroyForcibly();
             assertTrue(a.waitFor(60, TimeUnit.SECONDS));
         }
         CliTest.Run restart = run(tinyTrain("--seed", "7", "--checkpoint-dir", ck.toString(), "--resume", "-o",
