@@ -207,11 +207,11 @@ class TrainerLoopTest {
         assertEquals(10, two.samples());
         assertEquals((3.0 + 4 * 0.2) / 10, two.trainLoss(), 1e-12, "the loss of the 6 samples before the stop counts");
         assertEquals((6 + 2) / 10.0, two.trainAccuracy(), 1e-12);
-        assertTrue(two.seconds() >= 1e6, "the seconds before the stop count: " + two.seconds());
+        assertTrue(two.seconds() >= 1e6 && two.seconds() < 1e6 + 1000, "the seconds before the stop count: " + two.seconds());
         EpochRecord three = r.epochs().get(2);
         assertEquals(10, three.samples());
         assertEquals(0.2, three.trainLoss(), 1e-12);
-        assertTrue(three.seconds() < 1e6, "epoch 3 started after the resume: " + three.seconds());
+        assertTrue(three.seconds() >= 0 && three.seconds() < 1000, "epoch 3 started after the resume: " + three.seconds());
         assertEquals(30, samplesIn(r.network()));
         assertEquals(3, r.modelEpoch());
     }
