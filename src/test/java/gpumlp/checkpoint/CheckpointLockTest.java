@@ -66,4 +66,13 @@ class CheckpointLockTest {
         assertTrue(locked.getMessage().startsWith("cannot lock checkpoint directory " + dir.resolve("ck") + " ("
                 + dir.resolve("ck").resolve(CheckpointLock.FILE) + "): "), locked.getMessage());
     }
+    @Test
+    void theOwnerLineNamesTheHostEvenWithoutProc() throws IOException {
+        Path hostname = Files.writeString(dir.resolve("hostname"), "node-7\n");
+        assertEquals("node-7", CheckpointLock.host(hostname, "from-env"));
+        Path none = dir.resolve("no-such-file");
+        assertEquals("from-env", CheckpointLock.host(none, "from-env"));
+        assertEquals("this host", CheckpointLock.host(none, null));
+        assertEquals("this host", CheckpointLock.host(none, " "));
+    }
 }
