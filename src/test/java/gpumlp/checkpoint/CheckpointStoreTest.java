@@ -120,4 +120,15 @@ class CheckpointStoreTest {
         UserError e = assertThrows(UserError.class, () -> store.save(at(1, 0), Map.of(), Map.of()));
         assertTrue(e.getMessage().startsWith("cannot create checkpoint directory " + blocked + ": "), e.getMessage());
     }
+    @Test
+    void savingClearsTheTemporaryFilesOfKilledWritersAndNoOtherFiles() throws IOException {
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Path stale = Files.writeString(dir.resolve(".checkpoint-e0001-s00000000.npz.tmp-3fa9"), "half a checkpoint");
+        Path other = Files.writeString(dir.resolve(".metrics.jsonl.tmp-3fa9"), "not a checkpoint's");
+        Files.setLastModifiedTime(stale, old);
+        Files.setLastModifiedTime(other, old);
+        new CheckpointStore(dir, 3).save(at(2, 0), Map.of(), Map.of());
+        assertTrue(Files.notExists(stale), "left by a killed checkpoint writer");
+        assertTrue(Files.exists(other), "not the store's to delete");
+    }
 }

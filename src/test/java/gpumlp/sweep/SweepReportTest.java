@@ -151,4 +151,20 @@ class SweepReportTest {
         assertEquals("", row.device());
         assertTrue(Double.isNaN(row.validationLoss()));
     }
+    @Test
+    void anEmptyDirectoryGivesAnEmptyReport() {
+        SweepReport r = SweepReport.collect(dir);
+        assertTrue(r.best().isEmpty());
+        assertEquals(1, r.table().lines().count(), "the header only");
+        assertEquals("[ ]\n", r.json());
+        assertEquals(Set.of(), r.missing());
+    }
+
+    @Test
+    void aValueOnSeveralLinesIsQuotedInTheCsv() throws IOException {
+        sweepRun(0, 1, "0.1", "a\\nb", 0.9);
+        List<String> csv = SweepReport.collect(dir).csv().lines().toList();
+        assertEquals("1,run-0000,0.1,\"a", csv.get(1));
+        assertTrue(csv.get(2).startsWith("b\",0.9,"), csv.get(2));
+    }
 }

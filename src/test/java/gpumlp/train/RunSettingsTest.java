@@ -63,6 +63,16 @@ class RunSettingsTest {
     }
 
     @Test
+    void withoutAValidationSplitNothingMayChooseAnEpoch() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainSettings(new int[] {8}, 2,
+                16, 0.1, 0, new Schedule.Constant(0.1), 3, 0, ValidationSplit.NONE,
+                new Selection(Selection.Metric.accuracy, 0, Selection.Save.best)));
+        assertEquals("choosing an epoch needs a validation split: the test set may not choose", e.getMessage());
+        assertEquals(Selection.LAST, new TrainSettings(new int[] {8}, 2, 16, 0.1, 0, new Schedule.Constant(0.1), 3, 0,
+                ValidationSplit.NONE, Selection.LAST).selection());
+    }
+
+    @Test
     void deformationsAreRecordedWhenOn() {
         Deformation d = new Deformation(0f, 0f, 10f, 0f, 0f, 0f);
         TrainSettings s = new TrainSettings(new int[] {8}, 1, 1, 0.1, 0, new Schedule.Cosine(0.1), 1, 0, d);
