@@ -167,4 +167,20 @@ class SweepReportTest {
         assertEquals("1,run-0000,0.1,\"a", csv.get(1));
         assertTrue(csv.get(2).startsWith("b\",0.9,"), csv.get(2));
     }
+    @Test
+    void aDirectoryThatCannotBeReadIsListedAndTheRestReported() throws IOException {
+        result("good", "\"test_accuracy\": 0.9, \"test_loss\": 0.3");
+        Path locked = Files.createDirectories(dir.resolve("locked/run"));
+        Files.setPosixFilePermissions(locked.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(locked.getParent()),
+                    "this user reads any directory (root): nothing to test");
+            SweepReport r = SweepReport.collect(dir);
+            assertEquals(List.of("good"), r.rows().stream().map(SweepReport.Row::run).toList());
+            assertEquals(1, r.unreadable().size(), r.unreadable().toString());
+            assertTrue(r.unreadable().get(0).startsWith(dir.resolve("locked") + ": "), r.unreadable().get(0));
+        } finally {
+            Files.setPosixFilePermissions(locked.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }

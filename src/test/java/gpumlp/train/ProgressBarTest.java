@@ -63,4 +63,16 @@ class ProgressBarTest {
         b.clear();
         assertEquals("\r" + " ".repeat("epoch 2/9".length() + 24 + 100) + "\r", text.toString());
     }
+    @Test
+    void eachDrawReachesTheTerminalAtOnce() {
+        java.io.ByteArrayOutputStream terminal = new java.io.ByteArrayOutputStream();
+        ProgressBar b = new ProgressBar(new PrintWriter(new java.io.OutputStreamWriter(terminal,
+                java.nio.charset.StandardCharsets.UTF_8)), "e", 10, () -> now[0]);
+        b.update(5, 1, 5);
+        assertTrue(terminal.toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("\re [############"),
+                "drawn, not held in a buffer");
+        terminal.reset();
+        b.clear();
+        assertTrue(terminal.toString(java.nio.charset.StandardCharsets.UTF_8).endsWith("  \r"), "wiped at once");
+    }
 }

@@ -203,6 +203,8 @@ class RunSettingsTest {
         assertEquals(4, some.train().count());
         assertEquals(2, some.validation().count());
         assertEquals(3, ValidationSplit.NONE.split(d, 3).train().count());
+        assertEquals(0, ValidationSplit.NONE.heldOut(10), "none holds out nothing");
+        assertEquals(0, ValidationSplit.parse("0").heldOut(10));
         assertEquals("3/7", ValidationSplit.parse("3/7").text());
         assertEquals(3, ValidationSplit.parse("1/3").heldOut(10));
     }

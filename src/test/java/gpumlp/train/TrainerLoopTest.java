@@ -381,6 +381,15 @@ class TrainerLoopTest {
     }
 
     @Test
+    void aStopInsideADivergingEpochWritesNoCheckpointOfIt() {
+        backend.trainLoss = e -> e == 2 ? Double.POSITIVE_INFINITY : 1;
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> run(fresh(), null, plain(3),
+                every(1, () -> finished.contains(1) && backend.orders.size() == 2)));
+        assertTrue(e.getMessage().startsWith("training diverged in epoch 2: the mean loss became infinite"), e.getMessage());
+        assertEquals("1", savedEpochs(), "epoch 1's checkpoint is the last");
+    }
+
+    @Test
     void aNetworkOfAnotherInputWidthIsRefusedBeforeAnythingIsUploaded() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(backend).run(
                 TrainState.start(Network.zeros(new int[] {5, 10})), TRAIN, null, TEST, plain(1), listener(),
