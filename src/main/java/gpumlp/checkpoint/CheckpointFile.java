@@ -91,8 +91,7 @@ public final class CheckpointFile {
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
         zip.putNextEntry(new ZipEntry(name)); // deflated: the zip stream checks each entry's CRC on reading
-        zip.write(bytes);
-        zip.closeEntry();
+        zip.write(bytes); // the next entry, or closing the stream, ends this one
     }
 
     /** Reads and checks a checkpoint; every problem is a UserError naming the file. */

@@ -21,12 +21,10 @@ import java.nio.file.StandardOpenOption;
 public final class CheckpointLock implements AutoCloseable {
     static final String FILE = ".gpu-mlp.lock";
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final FileChannel channel; // holds the lock: closing it releases the lock
 
-    private CheckpointLock(FileChannel channel, FileLock lock) {
+    private CheckpointLock(FileChannel channel) {
         this.channel = channel;
-        this.lock = lock;
     }
 
     /** Creates {@code dir} if needed and locks it; a UserError if another run holds it or it cannot be created. */
@@ -55,7 +53,7 @@ public final class CheckpointLock implements AutoCloseable {
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " on " + host() + "\n")
                     .getBytes(StandardCharsets.UTF_8)), 0);
-            return new CheckpointLock(ch, lock);
+            return new CheckpointLock(ch);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new UserError("cannot lock checkpoint directory " + dir + " (" + file + "): " + IoErrors.describe(e), e);
@@ -63,11 +61,15 @@ public final class CheckpointLock implements AutoCloseable {
     }
 
     private static String host() {
+        return host(Path.of("/proc/sys/kernel/hostname"), System.getenv("HOSTNAME"));
+    }
+
+    /** The name in {@code file} (no DNS look-up, which may hang), else {@code env} ($HOSTNAME), else "this host". */
+    static String host(Path file, String env) {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip(); // no DNS look-up, which may hang
+            return Files.readString(file).strip();
         } catch (IOException | RuntimeException e) {
-            String h = System.getenv("HOSTNAME");
-            return h == null || h.isBlank() ? "this host" : h;
+            return env == null || env.isBlank() ? "this host" : env;
         }
     }
 
@@ -83,11 +85,6 @@ public final class CheckpointLock implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // closing the channel releases it too
-        }
-        closeQuietly(channel);
+        closeQuietly(channel); // releases the lock
     }
 }

@@ -4,6 +4,7 @@ package gpumlp.train;
 import gpumlp.backend.EpochProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /** Redraws at most {@link #INTERVAL_NANOS} apart with a carriage return; {@link #clear} wipes the line. */
 public final class ProgressBar implements EpochProgress {
@@ -13,24 +14,33 @@ public final class ProgressBar implements EpochProgress {
     private final PrintWriter out;
     private final String prefix;
     private final long total;
-    private final long startNanos = System.nanoTime();
-    private long nextNanos = startNanos; // the first step draws the bar, then every INTERVAL_NANOS
+    private final LongSupplier clock;
+    private final long startNanos;
+    private long nextNanos; // the first step draws the bar, then every INTERVAL_NANOS
     private boolean drawn;
 
     public ProgressBar(PrintWriter out, String prefix, long total) {
+        this(out, prefix, total, System::nanoTime);
+    }
+
+    /** clock: nanoseconds, as {@link System#nanoTime}. */
+    ProgressBar(PrintWriter out, String prefix, long total, LongSupplier clock) {
         this.out = out;
         this.prefix = prefix;
         this.total = total;
+        this.clock = clock;
+        this.startNanos = clock.getAsLong();
+        this.nextNanos = startNanos;
     }
 
     @Override
     public boolean due() {
-        return System.nanoTime() >= nextNanos;
+        return clock.getAsLong() >= nextNanos;
     }
 
     @Override
     public void update(long done, double lossSum, long correct) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         nextNanos = now + INTERVAL_NANOS;
         drawn = true;
         double seconds = (now - startNanos) / 1e9;

@@ -116,18 +116,18 @@ public final class Trainer {
         double chance = Math.log(initial.outputSize()); // the loss of guessing at random
         int n = train.count();
         for (int e = from.epochsDone(); e < s.epochs() && !sel.exhausted(e, bestEpoch); e++) {
-            boolean resumed = e == from.epochsDone() && from.samplesIntoEpoch() > 0;
-            int skip = resumed ? from.samplesIntoEpoch() : 0;
+            // this run's first epoch goes on from the state's position (0 at an epoch boundary, whose running totals are 0)
+            boolean first = e == from.epochsDone();
+            int skip = first ? from.samplesIntoEpoch() : 0;
             double lr = s.schedule().rate(e, s.epochs());
-            int[] order = epochOrder(s.seed(), e + 1, n);
-            int[] rest = skip == 0 ? order : Arrays.copyOfRange(order, skip, n);
+            int[] rest = Arrays.copyOfRange(epochOrder(s.seed(), e + 1, n), skip, n);
             EpochProgress progress = stoppable(listener.epochStarted(e + 1, s.epochs(), lr, n), checkpointing.stop());
             long t0 = System.nanoTime();
             StepSettings step = new StepSettings(s.batchSize(), (float) lr, (float) s.momentum(), s.regularisation(),
                     s.seed(), e + 1, s.deformation());
             EpochStats part = backend.trainEpoch(rest, step, progress);
-            double seconds = (System.nanoTime() - t0) / 1e9 + (resumed ? from.partialSeconds() : 0);
-            EpochStats stats = resumed ? new EpochStats(skip + part.samples(), from.partialLossSum() + part.lossSum(),
+            double seconds = (System.nanoTime() - t0) / 1e9 + (first ? from.partialSeconds() : 0);
+            EpochStats stats = first ? new EpochStats(skip + part.samples(), from.partialLossSum() + part.lossSum(),
                     from.partialCorrect() + part.correct()) : part;
             if (part.samples() < rest.length) { // stopped between two steps
                 if (stats.samples() > 0 && diverged(stats.meanLoss(), chance)) { // no checkpoint of blown-up weights

@@ -103,4 +103,33 @@ class ResumePolicyTest {
         UserError e = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 4)));
         assertTrue(e.getMessage().contains("which does not fit 100 samples in batches of 10"), e.getMessage());
     }
+    @Test
+    void aRunWhoseLastCheckpointIsItsLastEpochResumesToFinish() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(4, 0), SETTINGS, DATA);
+        TrainState s = resume(store, run(SETTINGS, DATA, SIZES, 4));
+        assertEquals(4, s.epochsDone(), "the run then only scores its model");
+        assertEquals(List.of("resuming after epoch 4 from " + dir), notes);
+    }
+
+    @Test
+    void aPositionAtOrPastTheEndOfAnEpochIsRefused() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(0, 100), SETTINGS, DATA); // 100 samples an epoch: 100 in is the next epoch's start, never saved so
+        UserError e = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 4)));
+        assertTrue(e.getMessage().contains("stands in epoch 1 after 100 samples, which does not fit 100 samples"), e.getMessage());
+        CheckpointStore last = new CheckpointStore(dir.resolve("last-step"), 3);
+        last.save(at(0, 90), SETTINGS, DATA);
+        assertEquals(90, resume(last, run(SETTINGS, DATA, SIZES, 4)).samplesIntoEpoch(), "before the epoch's last step");
+    }
+
+    @Test
+    void aSettingOnlyOneSideHasCountsAndTheEpochsMayDiffer() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(1, 0), SETTINGS, DATA);
+        UserError e = assertThrows(UserError.class, () -> resume(store,
+                run(Map.of("lr", 0.1, "epochs", 4, "deformation", "rotate 10"), DATA, SIZES, 4)));
+        assertTrue(e.getMessage().contains("was written with deformation = null but this run has rotate 10"), e.getMessage());
+        assertEquals(1, resume(store, run(Map.of("lr", 0.1, "epochs", 7), DATA, SIZES, 7)).epochsDone());
+    }
 }

@@ -1,0 +1,234 @@
+// A checkpoint reads back as it was written, for the smallest runs too; a checkpoint whose position or layout cannot be right is refused by name.
+package gpumlp.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gpumlp.UserError;
+import gpumlp.model.HeInit;
+import gpumlp.model.Network;
+import gpumlp.train.EpochRecord;
+import gpumlp.train.HeldOut;
+import gpumlp.train.TrainState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CheckpointFileTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int[] SIZES = {6, 3, 10};
+    private static final Map<String, Object> SETTINGS = Map.of("lr", 0.1, "hidden", List.of(3), "schedule", "cosine");
+    private static final Map<String, String> DATA = Map.of("train-images-idx3-ubyte", "ab12", "t10k-labels-idx1-ubyte", "cd34");
+
+    @TempDir
+    Path dir;
+
+    private static float[][] filled(int[] sizes, float base) {
+        Network n = HeInit.initialise(sizes, 3);
+        float[][] w = new float[sizes.length - 1][];
+        for (int l = 1; l < sizes.length; l++) {
+            w[l - 1] = n.weights(l).clone();
+            for (int i = 0; i < w[l - 1].length; i++) {
+                w[l - 1][i] += base + i * 1e-3f;
+            }
+        }
+        return w;
+    }
+
+    /** Two epochs done (the first scored on validation, the second on test), 40 samples into the third, momentum and best weights. */
+    private static TrainState rich() {
+        List<EpochRecord> records = List.of(
+                new EpochRecord(1, 0.1, 0.9, 0.7, HeldOut.validation, 0.8, 0.75, 1.25, 600),
+                new EpochRecord(2, 0.05, 0.6, 0.8, HeldOut.test, 0.5, 0.85, 1.5, 600));
+        return new TrainState(2, 40, 12.5, 31, 0.75, new Network(SIZES, filled(SIZES, 0)), filled(SIZES, 1), records, 1,
+                new Network(SIZES, filled(SIZES, 2)));
+    }
+
+    private Path save(TrainState s) {
+        Path p = dir.resolve("c" + System.nanoTime() + ".npz");
+        CheckpointFile.save(p, s, SETTINGS, DATA);
+        return p;
+    }
+
+    private static void assertSameNetwork(Network a, Network b) {
+        assertArrayEquals(a.sizes(), b.sizes());
+        for (int l = 1; l <= a.layers(); l++) {
+            assertArrayEquals(a.weights(l), b.weights(l), "W" + l);
+        }
+    }
+
+    @Test
+    void aCheckpointReadsBackAsItWasWritten() {
+        TrainState s = rich();
+        CheckpointFile.Loaded back = CheckpointFile.load(save(s));
+        TrainState t = back.state();
+        assertEquals(2, t.epochsDone());
+        assertEquals(40, t.samplesIntoEpoch());
+        assertEquals(12.5, t.partialLossSum(), 0.0);
+        assertEquals(31, t.partialCorrect());
+        assertEquals(0.75, t.partialSeconds(), 0.0);
+        assertSameNetwork(s.weights(), t.weights());
+        for (int l = 0; l < 2; l++) {
+            assertArrayEquals(s.momentum()[l], t.momentum()[l], "V" + (l + 1));
+        }
+        assertEquals(1, t.bestEpoch());
+        assertSameNetwork(s.best(), t.best());
+        assertEquals(s.records(), t.records());
+        assertEquals(SETTINGS, back.settings());
+        assertEquals(DATA, back.data());
+    }
+
+    @Test
+    void theSmallestRunReadsBackToo() {
+        int[] sizes = {4, 10}; // no hidden layer
+        TrainState start = TrainState.start(new Network(sizes, filled(sizes, 0)));
+        TrainState t = CheckpointFile.load(save(start)).state();
+        assertEquals(0, t.epochsDone());
+        assertEquals(0, t.samplesIntoEpoch());
+        assertSameNetwork(start.weights(), t.weights());
+        assertNull(t.momentum(), "none was used: none comes back");
+        assertNull(t.best());
+        assertEquals(0, t.bestEpoch());
+        assertEquals(List.of(), t.records());
+    }
+
+    @Test
+    void theBestEpochMayBeTheLastOneFinished() {
+        TrainState s = rich();
+        TrainState atBest = new TrainState(2, 0, 0, 0, 0, s.weights(), null, s.records(), 2, s.best());
+        TrainState t = CheckpointFile.load(save(atBest)).state();
+        assertEquals(2, t.bestEpoch());
+        assertSameNetwork(s.best(), t.best());
+        assertNull(t.momentum());
+    }
+
+    /** A copy of {@code valid} with its checkpoint.json edited, or (edit null) without it. */
+    private Path edited(Path valid, Consumer<ObjectNode> edit) throws IOException {
+        Path out = dir.resolve("edited-" + System.nanoTime() + ".npz");
+        try (ZipFile in = new ZipFile(valid.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
+            for (ZipEntry e : Collections.list(in.entries())) {
+                byte[] bytes = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("checkpoint.json")) {
+                    if (edit == null) {
+                        continue;
+                    }
+                    ObjectNode json = (ObjectNode) JSON.readTree(bytes);
+                    edit.accept(json);
+                    bytes = JSON.writeValueAsBytes(json);
+                }
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                zip.write(bytes);
+                zip.closeEntry();
+            }
+        }
+        return out;
+    }
+
+    private static String refusal(Path file) {
+        return assertThrows(UserError.class, () -> CheckpointFile.load(file)).getMessage();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "epochs_done, -1, 'epochs_done -1, samples_into_epoch 40, 2 epoch records, best_epoch 1'",
+        "epochs_done, 3, 'epochs_done 3, samples_into_epoch 40, 2 epoch records, best_epoch 1'",
+        "samples_into_epoch, -1, 'epochs_done 2, samples_into_epoch -1, 2 epoch records, best_epoch 1'",
+        "best_epoch, -1, 'epochs_done 2, samples_into_epoch 40, 2 epoch records, best_epoch -1'",
+        "best_epoch, 3, 'epochs_done 2, samples_into_epoch 40, 2 epoch records, best_epoch 3'",
+        "best_epoch, 0, 'epochs_done 2, samples_into_epoch 40, 2 epoch records, best_epoch 0'",
+    })
+    void aPositionThatCannotBeRightIsRefused(String field, int value, String position) throws IOException {
+        Path bad = edited(save(rich()), j -> j.put(field, value));
+        assertEquals("checkpoint " + bad + ": inconsistent position (" + position + ")", refusal(bad));
+    }
+
+    @Test
+    void aMissingPositionIsRefused() throws IOException {
+        Path bad = edited(save(rich()), j -> j.remove("epochs_done"));
+        assertTrue(refusal(bad).contains(": inconsistent position (epochs_done -1,"), refusal(bad));
+    }
+
+    @Test
+    void layerSizesMustBeTwoOrMoreIntegers() throws IOException {
+        Path valid = save(rich());
+        Path one = edited(valid, j -> j.putArray("layer_sizes").add(6));
+        assertEquals("checkpoint " + one + ": layer_sizes has fewer than 2 layers", refusal(one));
+        Path none = edited(valid, j -> j.remove("layer_sizes"));
+        assertEquals("checkpoint " + none + ": layer_sizes has fewer than 2 layers", refusal(none));
+        Path text = edited(valid, j -> j.putArray("layer_sizes").add(6).add("3").add(10));
+        assertEquals("checkpoint " + text + ": layer_sizes must hold integers, got [6,\"3\",10]", refusal(text));
+        Path fraction = edited(valid, j -> j.putArray("layer_sizes").add(6).add(3.5).add(10));
+        assertTrue(refusal(fraction).contains("layer_sizes must hold integers"), refusal(fraction));
+    }
+
+    @Test
+    void anotherFormatOrNoDescriptionIsRefused() throws IOException {
+        Path valid = save(rich());
+        Path old = edited(valid, j -> j.put("format", "gpu-mlp-checkpoint/1"));
+        assertEquals("checkpoint " + old + " has format 'gpu-mlp-checkpoint/1', expected gpu-mlp-checkpoint/2", refusal(old));
+        Path without = edited(valid, null);
+        assertEquals("checkpoint " + without + " has no checkpoint.json (truncated, or not a gpu-mlp checkpoint)",
+                refusal(without));
+    }
+
+    @Test
+    void settingsAndDataMustBeMapsOfTheRightKind() throws IOException {
+        Path valid = save(rich());
+        Path missing = edited(valid, j -> j.remove("settings"));
+        assertEquals("checkpoint " + missing + ": 'settings' is missing", refusal(missing));
+        Path nul = edited(valid, j -> j.putNull("settings"));
+        assertEquals("checkpoint " + nul + ": 'settings' is null", refusal(nul));
+        Path list = edited(valid, j -> j.putArray("data"));
+        assertEquals("checkpoint " + list + ": 'data' is not an object", refusal(list));
+        Path number = edited(valid, j -> j.putObject("data").put("train-images-idx3-ubyte", 5));
+        assertEquals("checkpoint " + number + ": data[\"train-images-idx3-ubyte\"] must be a checksum string", refusal(number));
+    }
+
+    @Test
+    void aCheckpointSayingItHoldsMomentumOrBestWeightsMustHoldThem() throws IOException {
+        TrainState s = rich();
+        Path plain = save(new TrainState(2, 0, 0, 0, 0, s.weights(), null, s.records(), 1, null));
+        Path momentum = edited(plain, j -> j.put("momentum", true));
+        assertEquals("checkpoint " + momentum + " lacks the entry V1.npy", refusal(momentum));
+        Path best = edited(plain, j -> j.put("best_weights", true));
+        assertEquals("checkpoint " + best + " lacks the entry B1.npy", refusal(best));
+    }
+
+    @Test
+    void everyCopyOfTheWeightsCountsAgainstTheMemoryBound() throws IOException {
+        // layer sizes whose one copy of weights is about 30 % of the heap: loadable once, not three times
+        long values = Runtime.getRuntime().maxMemory() * 3 / 10 / Float.BYTES;
+        int width = 1 << 12;
+        int layers = (int) Math.max(1, values / ((long) width * width));
+        com.fasterxml.jackson.databind.node.ArrayNode sizes = JSON.createArrayNode();
+        for (int l = 0; l <= layers; l++) {
+            sizes.add(width);
+        }
+        TrainState s = rich();
+        Path valid = save(new TrainState(2, 0, 0, 0, 0, s.weights(), s.momentum(), s.records(), 1, s.best()));
+        Path huge = edited(valid, j -> j.set("layer_sizes", sizes));
+        assertTrue(refusal(huge).contains("more than half of this JVM's"), refusal(huge));
+        Path once = edited(huge, j -> {
+            j.put("momentum", false);
+            j.put("best_weights", false);
+            j.put("best_epoch", 0);
+        });
+        assertTrue(refusal(once).contains("lacks the entry W1.npy") || refusal(once).contains("W1.npy"), refusal(once));
+    }
+}

@@ -1,0 +1,134 @@
+// The checkpoint directory: what save returns and writes, which files count as checkpoints and their order, and what it refuses.
+package gpumlp.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gpumlp.UserError;
+import gpumlp.model.Network;
+import gpumlp.train.EpochRecord;
+import gpumlp.train.HeldOut;
+import gpumlp.train.TrainState;
+import gpumlp.util.SpecialFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointStoreTest {
+    private static final Network NET = Network.zeros(new int[] {4, 3});
+
+    @TempDir
+    Path dir;
+
+    private static TrainState at(int epochsDone, int samplesIntoEpoch) {
+        List<EpochRecord> records = new ArrayList<>();
+        for (int e = 1; e <= epochsDone; e++) {
+            records.add(new EpochRecord(e, 0.1, 0.5, 0.8, HeldOut.test, 0.4, 0.85, 1.0, 100));
+        }
+        return new TrainState(epochsDone, samplesIntoEpoch, 0, 0, 0, NET, null, records, 0, null);
+    }
+
+    private static List<String> names(List<Path> files) {
+        return files.stream().map(p -> p.getFileName().toString()).toList();
+    }
+
+    @Test
+    void saveReturnsTheFileItWroteWhichReadsBack() {
+        CheckpointStore store = new CheckpointStore(dir.resolve("new/deeper"), 3);
+        Path file = store.save(at(2, 300), Map.of("lr", 0.1), Map.of("train", "ab"));
+        assertEquals(dir.resolve("new/deeper/checkpoint-e0002-s00000300.npz"), file, "the directory is made as needed");
+        assertTrue(Files.isRegularFile(file));
+        CheckpointFile.Loaded back = CheckpointFile.load(file);
+        assertEquals(2, back.state().epochsDone());
+        assertEquals(300, back.state().samplesIntoEpoch());
+        assertEquals(Map.of("lr", 0.1), back.settings());
+        assertEquals(List.of(file), store.list());
+    }
+
+    @Test
+    void positionsAreOrderedAsNumbersBeyondTheirUsualWidth() throws IOException {
+        for (String name : List.of("checkpoint-e10000-s00000000.npz", "checkpoint-e9999-s00000000.npz",
+                "checkpoint-e9999-s100000000.npz", "checkpoint-e9999-s99999999.npz", "checkpoint-e0002-s00000000.npz")) {
+            Files.createFile(dir.resolve(name));
+        }
+        for (String other : List.of("checkpoint-e1-s1.npz", "checkpoint-e0003-s00000000.npz.tmp", "notes.txt",
+                "checkpoint-e0003-s00000000.zip", "xcheckpoint-e0003-s00000000.npz")) {
+            Files.createFile(dir.resolve(other));
+        }
+        assertEquals(List.of("checkpoint-e0002-s00000000.npz", "checkpoint-e9999-s00000000.npz",
+                "checkpoint-e9999-s99999999.npz", "checkpoint-e9999-s100000000.npz", "checkpoint-e10000-s00000000.npz"),
+                names(new CheckpointStore(dir, 1).list()));
+    }
+
+    @Test
+    void aDirectoryNotYetMadeHoldsNoCheckpoints() {
+        CheckpointStore store = new CheckpointStore(dir.resolve("later"), 1);
+        assertEquals(List.of(), store.list());
+        List<String> warnings = new ArrayList<>();
+        assertTrue(store.newestValid(warnings::add).isEmpty());
+        assertEquals(List.of(), warnings);
+        assertEquals(dir.resolve("later"), store.dir());
+    }
+
+    @Test
+    void theNewestKeepStayAndOlderOnesGo() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        for (int e = 1; e <= 5; e++) {
+            store.save(at(e, 0), Map.of(), Map.of());
+        }
+        assertEquals(List.of("checkpoint-e0003-s00000000.npz", "checkpoint-e0004-s00000000.npz",
+                "checkpoint-e0005-s00000000.npz"), names(store.list()));
+        CheckpointStore one = new CheckpointStore(dir.resolve("one"), 1);
+        one.save(at(0, 100), Map.of(), Map.of());
+        one.save(at(0, 200), Map.of(), Map.of());
+        assertEquals(List.of("checkpoint-e0000-s00000200.npz"), names(one.list()));
+    }
+
+    @Test
+    void keepingNoneIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CheckpointStore(dir, 0));
+        assertEquals("keep must be at least 1: 0", e.getMessage());
+        new CheckpointStore(dir, 1); // the least
+    }
+
+    @Test
+    void aSpecialFileWhereTheCheckpointGoesIsRefusedNotWrittenInto() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        Path fifo = SpecialFiles.fifo(dir.resolve("checkpoint-e0001-s00000000.npz"));
+        UserError e = assertThrows(UserError.class, () -> store.save(at(1, 0), Map.of(), Map.of()));
+        assertEquals("cannot write checkpoint " + fifo + ": it is a FIFO (named pipe); remove it", e.getMessage());
+    }
+
+    @Test
+    void aCheckpointIsWrittenOverAnOldFileOfTheSameName() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        Files.writeString(dir.resolve("checkpoint-e0001-s00000000.npz"), "left by a run that was killed");
+        Path file = store.save(at(1, 0), Map.of(), Map.of());
+        assertEquals(1, CheckpointFile.load(file).state().epochsDone());
+    }
+
+    @Test
+    void aFileWhereTheDirectoryShouldBeIsAClearError() throws IOException {
+        Path blocked = Files.writeString(dir.resolve("blocked"), "a file");
+        CheckpointStore store = new CheckpointStore(blocked, 3);
+        UserError e = assertThrows(UserError.class, () -> store.save(at(1, 0), Map.of(), Map.of()));
+        assertTrue(e.getMessage().startsWith("cannot create checkpoint directory " + blocked + ": "), e.getMessage());
+    }
+    @Test
+    void savingClearsTheTemporaryFilesOfKilledWritersAndNoOtherFiles() throws IOException {
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Path stale = Files.writeString(dir.resolve(".checkpoint-e0001-s00000000.npz.tmp-3fa9"), "half a checkpoint");
+        Path other = Files.writeString(dir.resolve(".metrics.jsonl.tmp-3fa9"), "not a checkpoint's");
+        Files.setLastModifiedTime(stale, old);
+        Files.setLastModifiedTime(other, old);
+        new CheckpointStore(dir, 3).save(at(2, 0), Map.of(), Map.of());
+        assertTrue(Files.notExists(stale), "left by a killed checkpoint writer");
+        assertTrue(Files.exists(other), "not the store's to delete");
+    }
+}
