@@ -76,9 +76,7 @@ final class StrictGzipInputStream extends InputStream {
     /** Checks the trailer, then expects the end of the data or another member. */
     private void endOfMember() throws IOException {
         int rest = inflater.getRemaining();
-        if (rest > 0) {
-            in.unread(buf, lastRead - rest, rest);
-        }
+        in.unread(buf, lastRead - rest, rest); // the input the member did not use: the trailer and what follows
         byte[] trailer = in.readNBytes(8);
         if (trailer.length < 8) {
             throw new EOFException("unexpected end of the gzip trailer");
