@@ -30,6 +30,18 @@ class NetworkBoundsTest {
                 + " values, more than the " + MAX + " one matrix may hold", e.getMessage());
     }
 
+    /** The limits are inclusive: a layer of MAX units is a size (its matrix is what cannot be), a matrix of MAX fits. */
+    @Test
+    void theLargestSizeAndTheLargestMatrixAreAllowedByTheirRules() {
+        UserError e = assertThrows(UserError.class, () -> NetworkBounds.check(new int[] {1, (int) MAX}, 1, "m.npz"));
+        assertTrue(e.getMessage().contains("describe a weight matrix of " + 2 * MAX + " values"), e.getMessage());
+        try {
+            NetworkBounds.check(new int[] {(int) MAX - 1, 1}, 1, "m.npz"); // exactly MAX values: only the heap can object
+        } catch (UserError heap) {
+            assertTrue(heap.getMessage().contains("more than half of this JVM's"), heap.getMessage());
+        }
+    }
+
     /**
      * Sizes whose weights take about 0.3 of the heap: one copy fits, two (weights and momentum, as a
      * checkpoint holds them) take more than half and are refused, with the sizes in MB.
