@@ -102,6 +102,32 @@ class NpzArchiveTest {
         }
     }
 
+    /** Other writers may pad the .npy header: up to 64 KB more than ours is read, one byte more is refused up front. */
+    @Test
+    void headersPaddedByUpTo64KbMoreThanOursAreRead() throws IOException {
+        float[] w = {1f, -2f, 3f, -4f};
+        int ours = Npy.toBytes(2, 2, w).length;
+        for (int extra : new int[] {1 << 16, (1 << 16) + 1}) {
+            String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }";
+            int hlen = 128 + extra - 12; // a version 2.0 header: 12 bytes before the dict
+            ByteBuffer b = ByteBuffer.allocate(12 + hlen + 16).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0}).putInt(hlen);
+            String text = dict + " ".repeat(hlen - dict.length() - 1) + "\n";
+            b.put(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            b.asFloatBuffer().put(w);
+            byte[] padded = b.array();
+            assertEquals(ours + extra, padded.length);
+            try (NpzArchive a = open("padded-" + extra + ".npz", zip(true, "W1.npy", padded))) {
+                if (extra == 1 << 16) {
+                    assertArrayEquals(w, a.matrix("W1.npy", 2, 2, "x"));
+                } else {
+                    assertTrue(assertThrows(UserError.class, () -> a.matrix("W1.npy", 2, 2, "x")).getMessage()
+                            .contains("bytes, but a (2, 2) matrix needs " + ours));
+                }
+            }
+        }
+    }
+
     @Test
     void aNonFiniteValueIsLocatedByRowAndColumn() throws IOException {
         float[] w = new float[3 * 4];
