@@ -147,4 +147,32 @@ class CpuBackendStateTest {
             assertEquals(stopped.lossSum() < whole.lossSum(), true, "the whole epoch sums more losses");
         }
     }
+
+    /** A sweep makes many backends in one JVM: closing one ends its worker threads. */
+    @Test
+    void closeEndsTheWorkerThreads() throws InterruptedException {
+        java.util.Set<Thread> before = workers();
+        CpuBackend cpu = new CpuBackend(3);
+        cpu.uploadTrainingSet(DATA);
+        cpu.uploadWeights(HeInit.initialise(SIZES, 3));
+        cpu.trainEpoch(new Rng(1).permutation(40), new StepSettings(40, 0.05f, 0f), EpochProgress.NONE);
+        java.util.Set<Thread> mine = workers();
+        mine.removeAll(before);
+        assertEquals(false, mine.isEmpty(), "a 40-row batch is split across the threads");
+        cpu.close();
+        for (Thread t : mine) {
+            t.join(10_000);
+            assertEquals(false, t.isAlive(), t.getName() + " still runs after close()");
+        }
+    }
+
+    private static java.util.Set<Thread> workers() {
+        java.util.Set<Thread> s = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("gpu-mlp-cpu-")) {
+                s.add(t);
+            }
+        }
+        return s;
+    }
 }
