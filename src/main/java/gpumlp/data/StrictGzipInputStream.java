@@ -64,7 +64,7 @@ final class StrictGzipInputStream extends InputStream {
                 throw new ZipException("compressed data needs a preset dictionary");
             } else if (inflater.needsInput()) {
                 lastRead = in.read(buf);
-                if (lastRead < 0) {
+                if (lastRead == -1) {
                     throw new EOFException("unexpected end of compressed data");
                 }
                 inflater.setInput(buf, 0, lastRead);
@@ -133,7 +133,7 @@ final class StrictGzipInputStream extends InputStream {
 
     private void zeroTerminated() throws IOException {
         for (int c; (c = in.read()) != 0; ) {
-            if (c < 0) {
+            if (c == -1) {
                 throw new EOFException("unexpected end of the gzip header");
             }
         }

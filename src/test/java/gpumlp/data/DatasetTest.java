@@ -78,6 +78,14 @@ class DatasetTest {
     }
 
     @Test
+    void imagesAndLabelsOfTheWrongLengthAreNamed() {
+        assertEquals("dataset x: images has 5 bytes, expected 3 x 1 x 2 = 6", assertThrows(IllegalArgumentException.class,
+                () -> new Dataset("x", new byte[5], new byte[3], 3, 1, 2)).getMessage());
+        assertEquals("dataset x: labels has 2 entries, expected 3", assertThrows(IllegalArgumentException.class,
+                () -> new Dataset("x", new byte[6], new byte[2], 3, 1, 2)).getMessage());
+    }
+
+    @Test
     void labelsAndShapesOutOfRangeAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Dataset("x", new byte[4], new byte[] {3, (byte) 200}, 2, 1, 2));

@@ -86,7 +86,8 @@ class IdxEdgesTest {
     private static byte[] gzipWithAllHeaderFields(byte[] raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3});
-        out.writeBytes(new byte[] {5, 0, 'A', 'B', 1, 0, 'z'}); // XLEN 5, then 5 bytes
+        out.writeBytes(new byte[] {44, 1}); // XLEN 300 (little-endian), then 300 bytes
+        out.writeBytes(new byte[300]);
         out.writeBytes("train-labels-idx1-ubyte\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         out.writeBytes("a comment\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         out.writeBytes(new byte[] {0x12, 0x34}); // header CRC16 (not checked, as by gunzip)
@@ -109,7 +110,7 @@ class IdxEdgesTest {
         byte[] raw = IdxBytes.ubyte(new byte[] {3, 1, 4, 1, 5}, 5);
         byte[] gz = gzipWithAllHeaderFields(raw);
         assertArrayEquals(new byte[] {3, 1, 4, 1, 5}, Idx.read(file("fields.gz", gz)).data());
-        for (int cut : new int[] {2, 11, 14, 20, 40, 50, 52}) { // the magic, XLEN, extra data, name, its end, comment, CRC16
+        for (int cut : new int[] {2, 11, 14, 200, 320, 335, 345, 347}) { // magic, XLEN, extra data, name, its end, comment, CRC16
             Path f = file("cut-" + cut + ".gz", Arrays.copyOf(gz, cut));
             assertTrue(error(f).contains("gzip data is truncated"), cut + ": " + error(f));
         }
@@ -127,5 +128,28 @@ class IdxEdgesTest {
         assertEquals(f + ": 3,072 MB of data is more than half of this JVM's 4,096 MB heap: give Java more memory"
                 + " (java -Xmx... -jar)", assertThrows(UserError.class, () -> Idx.requireHeapRoom(f, 3 * gib, 4 * gib))
                 .getMessage());
+    }
+
+    /** Deflate data that zlib refuses is reported with zlib's own reason. */
+    @Test
+    void corruptDeflateDataNamesZlibsReason() {
+        byte[] gz = IdxBytes.gzip(IdxBytes.ubyte(IdxBytes.ramp(100), 100));
+        gz[10] = (byte) 0x07; // the first deflate block: final, type 3, which does not exist
+        Path f = file("block.gz", gz);
+        assertTrue(error(f).contains("not valid gzip data (invalid block type)"), error(f));
+    }
+
+    /** The stream also reads byte by byte, as InputStream promises. */
+    @Test
+    void theDecompressedBytesCanBeReadOneByOne() throws java.io.IOException {
+        byte[] raw = {0, 1, (byte) 200, (byte) 255};
+        try (StrictGzipInputStream in = new StrictGzipInputStream(new java.io.ByteArrayInputStream(IdxBytes.gzip(raw)))) {
+            assertEquals(0, in.read());
+            assertEquals(1, in.read());
+            assertEquals(200, in.read());
+            assertEquals(255, in.read());
+            assertEquals(-1, in.read());
+            assertEquals(0, in.read(new byte[4], 0, 0));
+        }
     }
 }
