@@ -72,4 +72,17 @@ class ModelFileMessagesTest {
                 + 785L * wide + " values, more than the " + Npy.MAX_VALUES + " one matrix may hold",
                 assertThrows(UserError.class, () -> ModelFile.load(p)).getMessage());
     }
+
+    /** As np.savez writes them: every entry STORED, uncompressed, so a reader can seek straight to a matrix. */
+    @Test
+    void entriesAreStoredUncompressedAsNpSavezWritesThem() throws IOException {
+        int[] sizes = {4, 3, 10};
+        Path p = dir.resolve("m.npz");
+        ModelFile.save(p, Network.zeros(sizes), meta(sizes));
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(p.toFile())) {
+            assertEquals(java.util.List.of("W1.npy", "W2.npy", "metadata.json"),
+                    z.stream().map(ZipEntry::getName).toList());
+            z.stream().forEach(e -> assertEquals(ZipEntry.STORED, e.getMethod(), e.getName()));
+        }
+    }
 }

@@ -70,6 +70,14 @@ class NpyEdgesTest {
         assertEquals("x.npy: truncated .npy data: shape (3, 2) needs 24 bytes, found 10", refusal(Arrays.copyOf(full, 138)));
     }
 
+    /** Large arrays are read in chunks; the count of bytes found includes the chunks already read. */
+    @Test
+    void cutDataPastTheFirstChunkCountsEveryByteFound() {
+        byte[] full = Npy.toBytes(100, 200, new float[20000]);
+        assertEquals("x.npy: truncated .npy data: shape (100, 200) needs 80000 bytes, found 70000",
+                refusal(Arrays.copyOf(full, 128 + 70000)));
+    }
+
     @Test
     void anArrayOfTheWrongLengthIsAProgrammingError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npy.toBytes(2, 3, new float[5]));
