@@ -31,4 +31,25 @@ class TerminalTest {
         assertEquals(viaProc, Terminal.stderrIsTerminal());
         assertEquals(viaProc, Terminal.stderrIsTerminal(Path.of("/no/such/proc/fd/2")), "asked through sh -c 'test -t 2'");
     }
+
+    /** On Linux the answer is where descriptor 2's link points: a terminal device or not. */
+    @Test
+    void theDescriptorLinkDecides(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path tty = Files.createSymbolicLink(dir.resolve("2"), Path.of("/dev/pts/5"));
+        assertTrue(Terminal.stderrIsTerminal(tty));
+        Path pipe = Files.createSymbolicLink(dir.resolve("pipe"), Path.of("pipe:[4213]"));
+        assertFalse(Terminal.stderrIsTerminal(pipe));
+    }
+
+    /** Asking the shell waits for it; an interrupt during the wait answers no and is kept for the caller. */
+    @Test
+    void anInterruptIsNotSwallowed() {
+        Thread.currentThread().interrupt();
+        try {
+            assertFalse(Terminal.stderrIsTerminal(Path.of("/no/such/proc/fd/2")));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is restored");
+        } finally {
+            Thread.interrupted(); // clear it for the next test
+        }
+    }
 }
