@@ -30,6 +30,7 @@ class MetadataJsonTest {
         assertArrayEquals(new int[] {784, 10}, m.layerSizes());
         assertEquals(1, m.inputRows());
         assertEquals(784, m.inputCols());
+        assertEquals(1, read(json(new int[] {784, 10}, 784, 1)).inputCols(), "a one-column image");
     }
 
     @Test
