@@ -38,7 +38,7 @@ final class StrictGzipInputStream extends InputStream {
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
     }
 
     @Override
