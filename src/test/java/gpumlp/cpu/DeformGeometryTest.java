@@ -263,4 +263,25 @@ class DeformGeometryTest {
             }
         }
     }
+
+    /** A thread's scratch follows the image size: a small preview, then full-size training, gives the same rows. */
+    @Test
+    void imagesOfAnotherSizeOnTheSameThreadAreDeformedTheSame() throws InterruptedException {
+        gpumlp.backend.Deformation d = new gpumlp.backend.Deformation(8, 2, 5, 5, 5, 1);
+        byte[] big = new byte[3 * 28 * 28];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 31);
+        }
+        float[][] fresh = new float[3][28 * 28];
+        Thread t = new Thread(() -> DeformOps.deformRows(d, d.gaussian(), 4, 1, big, 28, 28, null, 0, 0, 3, fresh));
+        t.start();
+        t.join();
+        float[][] small = new float[2][5 * 4];
+        DeformOps.deformRows(d, d.gaussian(), 4, 1, new byte[2 * 5 * 4], 5, 4, null, 0, 0, 2, small);
+        float[][] after = new float[3][28 * 28];
+        DeformOps.deformRows(d, d.gaussian(), 4, 1, big, 28, 28, null, 0, 0, 3, after);
+        for (int r = 0; r < 3; r++) {
+            assertEquals(Arrays.toString(fresh[r]), Arrays.toString(after[r]), "row " + r);
+        }
+    }
 }

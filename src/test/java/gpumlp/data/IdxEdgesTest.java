@@ -35,6 +35,7 @@ class IdxEdgesTest {
         assertArrayEquals(new int[] {2, 2, 2, 2}, four.dims());
         assertEquals(4, four.ndims());
         assertArrayEquals(IdxBytes.ramp(16), four.data());
+        assertEquals("Idx.Array[2, 2, 2, 2] sha256=" + four.sha256(), four.toString());
         Path five = file("five", IdxBytes.ubyte(new byte[32], 2, 2, 2, 2, 2));
         assertTrue(error(five).contains("header says 5 dimensions, expected 1 to 4"));
         Path none = file("none", IdxBytes.ubyte(new byte[0]));
