@@ -266,22 +266,33 @@ class DeformGeometryTest {
 
     /** A thread's scratch follows the image size: a small preview, then full-size training, gives the same rows. */
     @Test
-    void imagesOfAnotherSizeOnTheSameThreadAreDeformedTheSame() throws InterruptedException {
+    void imagesOfAnotherSizeOnTheSameThreadAreDeformedTheSame() throws Exception {
         gpumlp.backend.Deformation d = new gpumlp.backend.Deformation(8, 2, 5, 5, 5, 1);
         byte[] big = new byte[3 * 28 * 28];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 31);
         }
-        float[][] fresh = new float[3][28 * 28];
-        Thread t = new Thread(() -> DeformOps.deformRows(d, d.gaussian(), 4, 1, big, 28, 28, null, 0, 0, 3, fresh));
-        t.start();
-        t.join();
-        float[][] small = new float[2][5 * 4];
-        DeformOps.deformRows(d, d.gaussian(), 4, 1, new byte[2 * 5 * 4], 5, 4, null, 0, 0, 2, small);
-        float[][] after = new float[3][28 * 28];
-        DeformOps.deformRows(d, d.gaussian(), 4, 1, big, 28, 28, null, 0, 0, 3, after);
+        float[][] bigOnly = onFreshThread(() -> deform(d, big, 28, 28, 3));
+        float[][] afterSmall = onFreshThread(() -> {
+            deform(d, new byte[2 * 5 * 4], 5, 4, 2);
+            return deform(d, big, 28, 28, 3);
+        });
         for (int r = 0; r < 3; r++) {
-            assertEquals(Arrays.toString(fresh[r]), Arrays.toString(after[r]), "row " + r);
+            assertEquals(Arrays.toString(bigOnly[r]), Arrays.toString(afterSmall[r]), "row " + r);
         }
+    }
+
+    private static float[][] deform(gpumlp.backend.Deformation d, byte[] images, int h, int w, int rows) {
+        float[][] x = new float[rows][h * w];
+        DeformOps.deformRows(d, d.gaussian(), 4, 1, images, h, w, null, 0, 0, rows, x);
+        return x;
+    }
+
+    /** Runs {@code work} on a new thread (whose thread-local scratch starts empty) and returns its result. */
+    private static float[][] onFreshThread(java.util.concurrent.Callable<float[][]> work) throws Exception {
+        java.util.concurrent.FutureTask<float[][]> task = new java.util.concurrent.FutureTask<>(work);
+        Thread t = new Thread(task);
+        t.start();
+        return task.get();
     }
 }
