@@ -133,7 +133,7 @@ public final class CpuBackend implements Backend {
             if (progress.due(start + rows)) {
                 progress.update(start + rows, lossSum, correct);
             }
-            if (progress.stopRequested() && start + rows < n) {
+            if (progress.stopRequested()) { // after the last step this is the whole epoch's stats, as below
                 return new EpochStats(start + rows, lossSum, correct);
             }
         }

@@ -269,8 +269,8 @@ public final class DeformOps {
         if (!(sx > -1f && sx < w && sy > -1f && sy < h)) { // also NaN
             return 0f;
         }
-        int x0 = floor(sx);
-        int y0 = floor(sy);
+        int x0 = (int) Math.floor(sx); // sx, sy in (-1, w) and (-1, h) here: exact, as floorf on the GPU
+        int y0 = (int) Math.floor(sy);
         float fx = sx - x0;
         float fy = sy - y0;
         float p00;
@@ -292,12 +292,6 @@ public final class DeformOps {
         float top = (1f - fx) * p00 + fx * p10;
         float bottom = (1f - fx) * p01 + fx * p11;
         return (1f - fy) * top + fy * bottom;
-    }
-
-    /** floor(v) for v in (-1, 2^31): truncation, one less for negative fractions (as floorf). */
-    private static int floor(float v) {
-        int t = (int) v;
-        return t > v ? t - 1 : t;
     }
 
     private static float pixel(byte[] images, int offset, int h, int w, int x, int y) {

@@ -27,8 +27,7 @@ public final class Parallel implements AutoCloseable {
         this.threads = threads;
         this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1, p -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("gpu-mlp-cpu-" + t.getPoolIndex());
-            t.setDaemon(true);
+            t.setName("gpu-mlp-cpu-" + t.getPoolIndex()); // a pool's workers are daemon threads already
             return t;
         }, null, false);
     }
@@ -42,11 +41,7 @@ public final class Parallel implements AutoCloseable {
      * {@code minChunk} rows are not split off (thread hand-over costs microseconds).
      */
     public void forRange(int n, int minChunk, RangeBody body) {
-        int chunks = Math.min(threads, Math.max(1, n / Math.max(1, minChunk)));
-        if (chunks <= 1) {
-            body.run(0, n);
-            return;
-        }
+        int chunks = Math.min(threads, Math.max(1, n / Math.max(1, minChunk))); // 1: all on the caller
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
         for (int c = 1; c < chunks; c++) {
             int from = (int) ((long) n * c / chunks);

@@ -162,11 +162,7 @@ public final class Idx {
         }
         long itemBytes = dims[0] == 0 ? 0 : expected / dims[0];
         int kept = (int) (Math.min(dims[0], Math.max(0, maxItems)) * itemBytes);
-        long heap = Runtime.getRuntime().maxMemory();
-        if (kept > heap / 2) {
-            throw new IdxFormatException(String.format(java.util.Locale.ROOT, "%s: %,d MB of data is more than half of "
-                    + "this JVM's %,d MB heap: give Java more memory (java -Xmx... -jar)", file, kept >> 20, heap >> 20));
-        }
+        requireHeapRoom(file, kept, Runtime.getRuntime().maxMemory());
         byte[] data = new byte[kept];
         int got = in.readNBytes(data, 0, kept);
         long rest = drain(in);
@@ -174,6 +170,14 @@ public final class Idx {
             throw sizeMismatch(file, what, expected, got + rest);
         }
         return new Array(dims, data, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /** Refuses to hold more than half of a {@code heap}-byte heap: the data set would leave no room to train. */
+    static void requireHeapRoom(Path file, long bytes, long heap) {
+        if (bytes > heap / 2) {
+            throw new IdxFormatException(String.format(java.util.Locale.ROOT, "%s: %,d MB of data is more than half of "
+                    + "this JVM's %,d MB heap: give Java more memory (java -Xmx... -jar)", file, bytes >> 20, heap >> 20));
+        }
     }
 
     private static IdxFormatException sizeMismatch(Path file, String what, long expected, long found) {
@@ -186,18 +190,12 @@ public final class Idx {
     }
 
     private static long drain(InputStream in) throws IOException {
-        byte[] buf = new byte[8192];
-        long total = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            total += n;
-        }
-        return total;
+        return in.transferTo(java.io.OutputStream.nullOutputStream());
     }
 
-    /** The IDX element type names, for error messages. */
+    /** The names of the IDX element types other than unsigned byte, for error messages. */
     static String typeName(int type) {
         switch (type) {
-            case 0x08: return "unsigned byte";
             case 0x09: return "signed byte";
             case 0x0B: return "int16";
             case 0x0C: return "int32";

@@ -69,6 +69,6 @@ public final class IdxDataset {
         sums.put(images.getFileName().toString(), img.sha256());
         sums.put(labels.getFileName().toString(), lab.sha256());
         int kept = (int) Math.min(n, keep);
-        return new Dataset(name, img.data(), kept < n ? java.util.Arrays.copyOf(y, kept) : y, kept, rows, cols, sums);
+        return new Dataset(name, img.data(), kept == n ? y : java.util.Arrays.copyOf(y, kept), kept, rows, cols, sums);
     }
 }

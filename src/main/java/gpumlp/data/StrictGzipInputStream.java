@@ -38,7 +38,7 @@ final class StrictGzipInputStream extends InputStream {
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -64,7 +64,7 @@ final class StrictGzipInputStream extends InputStream {
                 throw new ZipException("compressed data needs a preset dictionary");
             } else if (inflater.needsInput()) {
                 lastRead = in.read(buf);
-                if (lastRead < 0) {
+                if (lastRead == -1) {
                     throw new EOFException("unexpected end of compressed data");
                 }
                 inflater.setInput(buf, 0, lastRead);
@@ -76,9 +76,7 @@ final class StrictGzipInputStream extends InputStream {
     /** Checks the trailer, then expects the end of the data or another member. */
     private void endOfMember() throws IOException {
         int rest = inflater.getRemaining();
-        if (rest > 0) {
-            in.unread(buf, lastRead - rest, rest);
-        }
+        in.unread(buf, lastRead - rest, rest); // the input the member did not use: the trailer and what follows
         byte[] trailer = in.readNBytes(8);
         if (trailer.length < 8) {
             throw new EOFException("unexpected end of the gzip trailer");
@@ -135,7 +133,7 @@ final class StrictGzipInputStream extends InputStream {
 
     private void zeroTerminated() throws IOException {
         for (int c; (c = in.read()) != 0; ) {
-            if (c < 0) {
+            if (c == -1) {
                 throw new EOFException("unexpected end of the gzip header");
             }
         }

@@ -92,7 +92,7 @@ final class MetadataJson {
                     + "; expected " + expected);
         }
         int[] shape = ints(o, "input_shape", source);
-        if (shape.length != 2 || shape[0] <= 0 || shape[1] <= 0 || (long) shape[0] * shape[1] != sizes[0]) {
+        if (shape.length != 2 || shape[0] < 1 || shape[1] < 1 || (long) shape[0] * shape[1] != sizes[0]) {
             throw new UserError(source + ": input_shape " + o.get("input_shape") + " must be [rows, cols] with rows * cols"
                     + " = layer_sizes[0] = " + sizes[0]);
         }

@@ -90,17 +90,16 @@ public final class ModelFile {
         return new LoadedModel(new Network(sizes, w), meta);
     }
 
+    /** A STORED entry: its size (the compressed size is the same) and CRC go in the local header. */
     private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
         CRC32 crc = new CRC32();
         crc.update(bytes);
         ZipEntry e = new ZipEntry(name);
         e.setMethod(ZipEntry.STORED);
         e.setSize(bytes.length);
-        e.setCompressedSize(bytes.length);
         e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
+        zip.putNextEntry(e); // also closes the previous entry; close() closes the last
         zip.write(bytes);
-        zip.closeEntry();
     }
 
     /** "contains NaN at row i, column j" for the first non-finite value of a row-major matrix, else null. */

@@ -4,7 +4,6 @@ package gpumlp.model;
 import gpumlp.UserError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -53,27 +52,16 @@ public final class Npy {
         return b.array();
     }
 
-    /** Writes data (length rows*cols, row-major) as a complete .npy file. */
-    public static void write(OutputStream out, int rows, int cols, float[] data) throws IOException {
+    /** The complete .npy file of the (rows, cols) array {@code data} (row-major, length rows*cols). */
+    public static byte[] toBytes(int rows, int cols, float[] data) {
         if ((long) rows * cols != data.length) {
             throw new IllegalArgumentException("shape (" + rows + ", " + cols + ") needs " + (long) rows * cols
                     + " values, got " + data.length);
         }
-        out.write(header(rows, cols));
-        ByteBuffer b = ByteBuffer.allocate(data.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(data);
-        out.write(b.array());
-    }
-
-    /** The complete .npy bytes of the array. */
-    public static byte[] toBytes(int rows, int cols, float[] data) {
-        try {
-            var out = new java.io.ByteArrayOutputStream(data.length * Float.BYTES + 128);
-            write(out, rows, cols, data);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] header = header(rows, cols);
+        ByteBuffer b = ByteBuffer.allocate(header.length + data.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(header).asFloatBuffer().put(data);
+        return b.array();
     }
 
     /** Reads a whole array; {@code source} names it in errors, e.g. "model file m.npz, entry W1.npy". */

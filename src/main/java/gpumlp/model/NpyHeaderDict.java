@@ -92,10 +92,10 @@ final class NpyHeaderDict {
         return items.size() == 1 && !comma ? items.get(0) : items;
     }
 
+    /** Digits 0-9 (no sign: a dimension is never negative); callers have skipped the space before it. */
     private long integer() {
-        space();
         int start = pos;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos)) && text.charAt(pos) < 128) {
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
             pos++;
         }
         if (pos == start || pos - start > 18) {
@@ -104,17 +104,20 @@ final class NpyHeaderDict {
         return Long.parseLong(text.substring(start, pos));
     }
 
+    /** 'text' or "text" without escapes; callers have skipped the space before it. */
     private String string() {
-        space();
         char quote = pos < text.length() ? text.charAt(pos) : 0;
         if (quote != '\'' && quote != '"') {
             throw error("expected a quoted key or string");
         }
         int end = text.indexOf(quote, pos + 1);
-        if (end < 0 || text.substring(pos + 1, end).indexOf('\\') >= 0) {
-            throw error("an unterminated or escaped string");
+        if (end == -1) {
+            throw error("an unterminated string");
         }
         String s = text.substring(pos + 1, end);
+        if (s.contains("\\")) {
+            throw error("an escaped string");
+        }
         pos = end + 1;
         return s;
     }

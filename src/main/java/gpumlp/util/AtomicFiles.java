@@ -74,17 +74,17 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
             StaleTempFiles.remove(dir, java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(abs.getFileName().toString())));
             tmp = dir.resolve(StaleTempFiles.prefix(abs.getFileName().toString())
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  FileLock lock = lockQuietly(ch)) { // tells StaleTempFiles that a live process writes it
                 BufferedOutputStream buf = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 body.write(new NonClosing(buf));
                 buf.flush();
-                ch.force(true);
+                Durable.force(ch);
             }
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
-            syncDirectory(dir);
+            Durable.syncDirectory(dir);
         } finally {
             if (tmp != null) {
                 try {
@@ -116,15 +116,6 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    /** Makes the rename itself durable; best effort, as not every platform can open a directory. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // the data is already on disk; only the directory entry's durability is at stake
-        }
-    }
-
     /** Lets the body close its stream (e.g. a ZipOutputStream) without closing the channel we still force. */
     private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
@@ -136,9 +127,9 @@ public final class AtomicFiles {
             out.write(b, off, len);
         }
 
+        /** Nothing to do: AtomicFiles flushes the buffer and closes the real stream after the body. */
         @Override
-        public void close() throws IOException {
-            out.flush();
+        public void close() {
         }
     }
 }

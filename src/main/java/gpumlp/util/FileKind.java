@@ -65,7 +65,7 @@ public enum FileKind {
     /** Where the chain of symbolic links starting at {@code path} ends (which may not exist yet). */
     public static Path followLinks(Path path) throws IOException {
         Path p = path.toAbsolutePath().normalize();
-        for (int i = 0; i < MAX_LINKS; i++) {
+        for (int links = 0; links <= MAX_LINKS; links++) { // p is reached through `links` links
             if (!Files.isSymbolicLink(p)) {
                 return p;
             }

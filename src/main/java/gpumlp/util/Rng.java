@@ -4,7 +4,8 @@ package gpumlp.util;
 /**
  * SplitMix64 (Steele, Lea, Flood 2014). The sequence depends only on the seed and is the same on
  * every JVM; Gaussians use Box-Muller with {@link StrictMath}, so they are bit-identical too.
- * The state is a single {@code long} that a checkpoint can store and restore.
+ * The state is a single {@code long}; the trainer draws each epoch's order from its own
+ * {@link #stream}, so a checkpoint needs to store none.
  */
 public final class Rng {
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
@@ -17,10 +18,6 @@ public final class Rng {
     /** A generator for an independent stream derived from a seed and a stream number (e.g. the epoch). */
     public static Rng stream(long seed, long streamId) {
         return new Rng(mix(seed ^ mix(streamId + GOLDEN_GAMMA)));
-    }
-
-    public long state() {
-        return state;
     }
 
     public long nextLong() {

@@ -16,7 +16,11 @@ public final class Terminal {
 
     /** True when this process's standard error (file descriptor 2) is a terminal. */
     public static boolean stderrIsTerminal() {
-        Path fd = Path.of("/proc/self/fd/2");
+        return stderrIsTerminal(Path.of("/proc/self/fd/2"));
+    }
+
+    /** As {@link #stderrIsTerminal()}, with {@code fd} the link Linux keeps for descriptor 2. */
+    static boolean stderrIsTerminal(Path fd) {
         if (Files.isSymbolicLink(fd)) {
             try {
                 return isTerminalDevice(Files.readSymbolicLink(fd).toString());

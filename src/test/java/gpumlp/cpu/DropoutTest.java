@@ -101,6 +101,40 @@ class DropoutTest {
         }
     }
 
+    /** The GPU draws the same masks: unit u of sample s keeps when the Philox word (seed, stream, epoch, s, u) says so. */
+    @Test
+    void theMaskIsTheDocumentedPhiloxWordOfEachUnit() {
+        long seed = 0x0000_0007_0000_0005L; // the high half of a 64-bit --seed is part of the key
+        int d = 37; // not a multiple of four: the last block of words is cut short
+        int[] order = {4, 12, 8};
+        float[][] x = ones(3, d);
+        try (Parallel par = new Parallel(1)) {
+            CpuOps.dropout(x, 2, d, null, order, 1, seed, 6, STREAM, 0.5f, 2f, par); // rows: samples 12, 8
+        }
+        for (int r = 0; r < 2; r++) {
+            for (int u = 0; u < d; u++) {
+                boolean keep = CpuOps.dropoutKeeps(Philox.word(seed, STREAM, 6, order[1 + r], u), 0.5f);
+                assertEquals(keep ? 2f : 0f, x[r][u], "sample " + order[1 + r] + ", unit " + u);
+            }
+        }
+        assertArrayEquals(ones(1, d)[0], x[2], "rows past the count are left alone");
+    }
+
+    /** Without an order, row r of the batch is sample start + r of the training set. */
+    @Test
+    void withoutAnOrderTheRowsAreConsecutiveSamples() {
+        int d = 16;
+        float[][] identity = ones(4, d);
+        float[][] ordered = ones(4, d);
+        try (Parallel par = new Parallel(1)) {
+            CpuOps.dropout(identity, 4, d, null, null, 3, 5, 2, STREAM, 0.5f, 2f, par);
+            CpuOps.dropout(ordered, 4, d, null, new int[] {0, 1, 2, 3, 4, 5, 6}, 3, 5, 2, STREAM, 0.5f, 2f, par);
+        }
+        for (int r = 0; r < 4; r++) {
+            assertArrayEquals(ordered[r], identity[r], "row " + r + " is sample " + (3 + r));
+        }
+    }
+
     private static float[][] mask(int d, int[] unitOf, long seed, int epoch, int stream) {
         float[][] x = ones(1, d);
         try (Parallel par = new Parallel(1)) {

@@ -51,6 +51,17 @@ class EpochFlopsTest {
     }
 
     @Test
+    void theSmallestCasesAreCountedNotRefused() {
+        EpochFlops one = EpochFlops.of(new int[] {1, 1, 1}, 3, 1); // one unit a layer, bias included
+        assertEquals(2.0 * 3 * (2 * 1) * 2, one.forward());
+        assertEquals(2.0 * 3 * 1 * 1, one.backward());
+        assertEquals(3, one.steps());
+        EpochFlops none = EpochFlops.of(new int[] {784, 800, 10}, 0, 128); // an empty set is no work, no step
+        assertEquals(0, none.total());
+        assertEquals(0, none.steps());
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> EpochFlops.of(new int[] {784}, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> EpochFlops.of(new int[] {784, 10}, 1, 0));

@@ -3,6 +3,7 @@ package gpumlp.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Arrays;
@@ -50,6 +51,19 @@ class HeInitTest {
             // n >= 8000 samples: the sample variance is within a few percent of the true one
             assertEquals(expected, var, 0.05 * expected, "variance of W(" + l + ")");
             assertEquals(0.0, sum / n, 4 * Math.sqrt(expected / n), "mean of W(" + l + ")");
+        }
+    }
+
+    /** Every weight of every input row is drawn, the last row included: none is left at zero. */
+    @Test
+    void everyNonBiasWeightIsDrawn() {
+        int[] sizes = {7, 5, 10};
+        Network net = HeInit.initialise(sizes, 2);
+        for (int l = 1; l <= 2; l++) {
+            float[] w = net.weights(l);
+            for (int k = sizes[l]; k < w.length; k++) {
+                assertTrue(w[k] != 0f, "W" + l + " row " + k / sizes[l] + ", column " + k % sizes[l]);
+            }
         }
     }
 }

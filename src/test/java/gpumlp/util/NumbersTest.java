@@ -16,6 +16,21 @@ class NumbersTest {
         assertEquals("1E-10", Numbers.plain(1e-10));
     }
 
+    /** The plain range includes both of its ends; negative numbers follow their magnitude. */
+    @Test
+    void theRangeEndsArePlainAndNegativesFollowTheirMagnitude() {
+        assertEquals("0.000000001", Numbers.plain(1e-9));
+        assertEquals("1000000000000000", Numbers.plain(1e15));
+        assertEquals("1E+16", Numbers.plain(1e16));
+        assertEquals("-0.5", Numbers.plain(-0.5));
+        assertEquals("-1E+30", Numbers.plain(-1e30));
+        assertEquals("-1E-10", Numbers.plain(-1e-10));
+        assertEquals("0.000000002", Numbers.plain(2e-9f));
+        assertEquals("-1E-10", Numbers.plain(-1e-10f));
+        assertEquals("1E+30", Numbers.plain(1e30f));
+        assertEquals("0", Numbers.plain(0f));
+    }
+
     @Test
     void floatsUseTheirOwnShortestDecimal() {
         assertEquals("0.1", Numbers.plain(0.1f));
