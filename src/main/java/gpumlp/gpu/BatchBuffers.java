@@ -62,9 +62,9 @@ final class BatchBuffers implements AutoCloseable {
     /** Closes the activations, the products and the rest in order, trying every one. */
     private static void closeAll(DeviceBuffer[] act, DeviceBuffer[] pre, DeviceBuffer... rest) {
         try (Closer c = new Closer()) { // registered in reverse: closed in the order of the arguments
-            c.register(() -> GpuBackend.closeAll(rest));
-            c.register(() -> GpuBackend.closeAll(pre));
-            c.register(() -> GpuBackend.closeAll(act));
+            c.register(() -> Closer.closeAll(rest));
+            c.register(() -> Closer.closeAll(pre));
+            c.register(() -> Closer.closeAll(act));
         }
     }
 }

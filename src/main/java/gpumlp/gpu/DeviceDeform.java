@@ -77,6 +77,6 @@ final class DeviceDeform implements AutoCloseable {
 
     @Override
     public void close() {
-        GpuBackend.closeAll(gaussian, field, smoothed, affine);
+        Closer.closeAll(gaussian, field, smoothed, affine);
     }
 }

@@ -219,7 +219,7 @@ public final class GpuBackend implements Backend {
     }
 
     private void setFeatureOrder(FeatureOrder order) {
-        closeAll(featureOf);
+        Closer.closeAll(featureOf);
         featureOf = null;
         features = order;
         if (order != null) {
@@ -748,17 +748,10 @@ public final class GpuBackend implements Backend {
         g = null;
         deadMomentum = false;
         try (Closer c = new Closer()) { // in the order below, each tried even when an earlier one fails
-            c.register(() -> closeAll(gl));
-            c.register(() -> closeAll(vl));
-            c.register(() -> closeAll(wl));
+            c.register(() -> Closer.closeAll(gl));
+            c.register(() -> Closer.closeAll(vl));
+            c.register(() -> Closer.closeAll(wl));
             c.register(this::freeBatchBuffers);
-        }
-    }
-
-    /** Closes each buffer that is not null (the array may be null), in order, trying every one. */
-    static void closeAll(DeviceBuffer... buffers) {
-        if (buffers != null) {
-            Closer.closeAll(buffers);
         }
     }
 
@@ -782,7 +775,7 @@ public final class GpuBackend implements Backend {
             c.register(evalData);
             c.register(train);
             c.register(profiler);
-            c.register(() -> closeAll(scalars, step, blocksDone, featureOf));
+            c.register(() -> Closer.closeAll(scalars, step, blocksDone, featureOf));
             c.register(deform);
             c.register(epoch);
             c.register(this::freeModelBuffers);

@@ -58,8 +58,11 @@ public final class Closer implements AutoCloseable {
         }
     }
 
-    /** Closes each of {@code resources} that is not null, in the order given; see {@link #close()}. */
+    /** Closes each of {@code resources} that is not null (the array may be null), in the order given; see {@link #close()}. */
     public static void closeAll(AutoCloseable... resources) {
+        if (resources == null) {
+            return;
+        }
         try (Closer c = new Closer()) {
             for (int i = resources.length - 1; i >= 0; i--) {
                 c.register(resources[i]);

@@ -126,4 +126,12 @@ class CloserTest {
         assertEquals(List.of("a", "b", "c"), closed);
         assertTrue(thrown.getSuppressed().length == 0);
     }
+
+    @Test
+    void closeAllOfAnArrayNeverMadeIsNothingToDo() {
+        AutoCloseable[] none = null; // e.g. the model's buffers before any upload
+        Closer.closeAll(none);
+        Closer.closeAll();
+        assertEquals(List.of(), closed);
+    }
 }
