@@ -69,9 +69,14 @@ class HostileUseTest {
                     second.err());
             assertFalse(second.out().contains("epoch"), "refused before any training: " + second.out());
         } finally {
-            a.descendants().forEach(ProcessHandle::destroyForcibly); // SIGKILL: no chance to release anything itself
-            a.destroyForcibly();
-            assertTrue(a.waitFor(60, TimeUnit.SECONDS));
+            // SIGKILL, the JVM under timeout(1) included: no chance to release anything itself; then wait
+            // until each has ended, as the restart below must find the lock released by the kernel
+            List<ProcessHandle> killed = new ArrayList<>(a.descendants().toList());
+            killed.add(a.toHandle());
+            killed.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle h : killed) {
+                h.onExit().get(60, TimeUnit.SECONDS);
+            }
         }
         CliTest.Run restart = run(tinyTrain("--seed", "7", "--checkpoint-dir", ck.toString(), "--resume", "-o",
                 dir.resolve("first.npz").toString()));
