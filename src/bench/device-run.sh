@@ -21,6 +21,10 @@ mkdir -p "$OUT"
 J="bash .devkit/run java -Xmx16g gpumlp.Main"
 T0=$SECONDS
 ALL="info doctor twin-check deform-tests bench-fp32 bench-tf32 ours-simard torch-simard ours-ciresan torch-ciresan gpu-tests summary"
+# Not in the default run, named when wanted (the GPU backend's checks: bash src/bench/device-run.sh info gpu-tests
+# fault-tests bench-plain): every CUDA call of three small training runs made to fail in turn, and the README's
+# 784-800-10 bench at batch 1, 128 and 8192 to compare with its figures.
+EXTRA="fault-tests bench-plain"
 
 left() { echo $((BUDGET - (SECONDS - T0))); }
 
@@ -80,8 +84,8 @@ run_step() {
     info) step info 20 bash .devkit/run info ;;
     doctor) step doctor 60 $J doctor ;;
     twin-check) step twin-check 90 python3 src/bench/deform_twin.py --self-check ;;
-    deform-tests) step deform-tests 120 bash .devkit/run test --select-class gpumlp.gpu.DeformKernelsTest \
-      --select-class gpumlp.gpu.GpuDeformTest --select-class gpumlp.gpu.GpuMeterTest ;;
+    deform-tests) step deform-tests 120 bash .devkit/run test \
+      --include-classname 'gpumlp[.]gpu[.](DeformKernelsTest|GpuDeformTest|GpuMeterTest)' ;;
     bench-fp32) step bench-fp32 90 $J bench --device gpu --data "$D" --batch-sizes 128,8192 --epochs 3 --deep \
       --elastic 34,4 --json ;;
     bench-tf32) step bench-tf32 90 $J bench --device gpu --tf32 --data "$D" --batch-sizes 128,8192 --epochs 3 --deep \
@@ -90,9 +94,11 @@ run_step() {
     torch-simard) twin simard 80 120 ;;
     ours-ciresan) ours ciresan "${DEEP_EPOCHS:-$(deep_epochs)}" $((DEEP_SECONDS + 60)) ;;
     torch-ciresan) twin ciresan "${DEEP_EPOCHS:-$(deep_epochs)}" $((DEEP_SECONDS + 120)) ;;
-    gpu-tests) step gpu-tests 300 bash .devkit/run test --include-tag gpu ;;
+    gpu-tests) step gpu-tests 300 bash .devkit/run test --include-tag gpu --exclude-classname '.*GpuFaultInjectionTest' ;;
+    fault-tests) step fault-tests 300 bash .devkit/run test --include-classname 'gpumlp[.]gpu[.]GpuFaultInjectionTest' ;;
+    bench-plain) step bench-plain 120 $J bench --device gpu --data "$D" --epochs 7 ;;
     summary) step summary 30 python3 src/bench/summarise.py "$OUT"; cat "$OUT/summary.txt" ;;
-    *) echo "device-run: unknown step $1 (steps: $ALL)" >&2; return 2 ;;
+    *) echo "device-run: unknown step $1 (steps: $ALL $EXTRA)" >&2; return 2 ;;
   esac
 }
 

@@ -51,7 +51,9 @@ class BenchScriptsTest {
         Matcher all = Pattern.compile("(?m)^ALL=\"([^\"]+)\"").matcher(text);
         assertTrue(all.find(), "the list of steps");
         List<String> missing = new ArrayList<>();
-        for (String step : all.group(1).split(" ")) {
+        Matcher extra = Pattern.compile("(?m)^EXTRA=\"([^\"]+)\"").matcher(text);
+        assertTrue(extra.find(), "the list of steps run only when named");
+        for (String step : (all.group(1) + " " + extra.group(1)).split(" ")) {
             if (!text.contains("    " + step + ") ")) {
                 missing.add(step);
             }

@@ -57,6 +57,7 @@ public final class CudaContext implements AutoCloseable {
     private final int ccMinor;
     private final long totalMemory;
     private final boolean syncChecks;
+    private boolean forked; // forkToSide has run and joinSide not yet
     private boolean closed;
 
     /** Makes the events; {@code undo} frees them if a later step of opening fails. */
@@ -68,8 +69,10 @@ public final class CudaContext implements AutoCloseable {
         this.context = context;
         this.stream = stream;
         this.side = side;
+        FaultInjection.point("cuEventCreate");
         cuEventCreate(forkEvent, CUevent_flags.CU_EVENT_DISABLE_TIMING);
         undo.register(() -> cuEventDestroy(forkEvent));
+        FaultInjection.point("cuEventCreate");
         cuEventCreate(joinEvent, CUevent_flags.CU_EVENT_DISABLE_TIMING);
         undo.register(() -> cuEventDestroy(joinEvent));
         this.name = deviceName(device);
@@ -84,6 +87,7 @@ public final class CudaContext implements AutoCloseable {
     public static int deviceCount() {
         enableExceptions();
         try {
+            FaultInjection.point("cuInit");
             cuInit(0);
             int[] count = new int[1];
             cuDeviceGetCount(count);
@@ -147,13 +151,17 @@ public final class CudaContext implements AutoCloseable {
             CUdevice device = new CUdevice();
             cuDeviceGet(device, index);
             CUcontext context = new CUcontext();
+            FaultInjection.point("cuDevicePrimaryCtxRetain");
             cuDevicePrimaryCtxRetain(context, device);
             undo.register(() -> cuDevicePrimaryCtxRelease(device));
+            FaultInjection.point("cuCtxSetCurrent");
             cuCtxSetCurrent(context);
             CUstream stream = new CUstream();
+            FaultInjection.point("cuStreamCreate");
             cuStreamCreate(stream, 0);
             undo.register(() -> cuStreamDestroy(stream));
             CUstream side = new CUstream();
+            FaultInjection.point("cuStreamCreate");
             cuStreamCreate(side, 0);
             undo.register(() -> cuStreamDestroy(side));
             CudaContext ctx = new CudaContext(index, device, context, stream, side, syncChecks, undo);
@@ -189,11 +197,13 @@ public final class CudaContext implements AutoCloseable {
 
     /** Makes this context current on the calling thread (each public GPU entry point calls it). */
     public void makeCurrent() {
+        FaultInjection.point("cuCtxSetCurrent");
         cuCtxSetCurrent(context);
     }
 
     /** Waits until all work on the stream is done; an asynchronous kernel error surfaces here. */
     public void synchronize() {
+        FaultInjection.point("cuStreamSynchronize");
         cuStreamSynchronize(stream);
     }
 
@@ -212,14 +222,33 @@ public final class CudaContext implements AutoCloseable {
 
     /** The side stream waits for everything enqueued on the main stream so far. */
     void forkToSide() {
+        FaultInjection.point("cuEventRecord");
         cuEventRecord(forkEvent, stream);
+        FaultInjection.point("cuStreamWaitEvent");
         cuStreamWaitEvent(side, forkEvent, 0);
+        forked = true;
     }
 
     /** The main stream waits for everything enqueued on the side stream so far. */
     void joinSide() {
+        FaultInjection.point("cuEventRecord");
         cuEventRecord(joinEvent, side);
+        FaultInjection.point("cuStreamWaitEvent");
         cuStreamWaitEvent(stream, joinEvent, 0);
+        forked = false;
+    }
+
+    /**
+     * Joins the side stream to the main stream when a fork has not been joined yet: a graph capture that
+     * failed between the two must end with the side stream joined, or ending it leaves the side stream
+     * capturing. Makes no fault-injection points of its own (it runs on error paths).
+     */
+    void joinSideIfForked() {
+        if (forked) {
+            forked = false;
+            cuEventRecord(joinEvent, side);
+            cuStreamWaitEvent(stream, joinEvent, 0);
+        }
     }
 
     public int index() {

@@ -45,6 +45,7 @@ public final class DeviceBuffer implements AutoCloseable {
         this.length = length;
         long bytes = Math.max(1, length) * type.bytes;
         try {
+            FaultInjection.point("cuMemAlloc");
             cuMemAlloc(ptr, bytes);
         } catch (CudaException e) {
             if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) {
@@ -128,6 +129,7 @@ public final class DeviceBuffer implements AutoCloseable {
             throw new IndexOutOfBoundsException("pinned bytes [" + from + ", " + (from + count * type.bytes) + ")");
         }
         if (count > 0) {
+            FaultInjection.point("cuMemcpyHtoDAsync");
             cuMemcpyHtoDAsync(ptr, src.at(from), count * type.bytes, stream);
         }
     }
@@ -139,6 +141,7 @@ public final class DeviceBuffer implements AutoCloseable {
             throw new IndexOutOfBoundsException("pinned bytes [" + to + ", " + (to + count * type.bytes) + ")");
         }
         if (count > 0) {
+            FaultInjection.point("cuMemcpyDtoHAsync");
             cuMemcpyDtoHAsync(dst.at(to), ptr, count * type.bytes, stream);
         }
     }
@@ -146,6 +149,7 @@ public final class DeviceBuffer implements AutoCloseable {
     /** Sets every byte to zero (all-zero bits are 0 for every element type). */
     public void clear() {
         check(0, length);
+        FaultInjection.point("cuMemsetD8");
         cuMemsetD8(ptr, (byte) 0, Math.max(1, length) * type.bytes);
     }
 
@@ -153,6 +157,7 @@ public final class DeviceBuffer implements AutoCloseable {
         requireType(t);
         check(0, count);
         if (count > 0) {
+            FaultInjection.point("cuMemcpyHtoD");
             cuMemcpyHtoD(ptr, src, count * type.bytes);
         }
     }
@@ -161,6 +166,7 @@ public final class DeviceBuffer implements AutoCloseable {
         requireType(t);
         check(0, count);
         if (count > 0) {
+            FaultInjection.point("cuMemcpyDtoH");
             cuMemcpyDtoH(dst, ptr, count * type.bytes);
         }
     }

@@ -51,12 +51,17 @@ public final class Gemm implements AutoCloseable {
         this.stream = stream;
         this.syncChecks = ctx.syncChecks();
         try (Closer undo = new Closer()) { // a failing step frees the handle and the workspace made before it
+            FaultInjection.point("cublasCreate");
             cublasCreate(handle);
             undo.register(() -> cublasDestroy(handle));
             workspace = undo.register(DeviceBuffer.bytes(WORKSPACE_BYTES, "the cuBLAS workspace"));
+            FaultInjection.point("cublasSetStream");
             cublasSetStream(handle, new cudaStream_t(stream));
+            FaultInjection.point("cublasSetWorkspace");
             cublasSetWorkspace(handle, workspace.pointer(), WORKSPACE_BYTES);
+            FaultInjection.point("cublasSetPointerMode");
             cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
+            FaultInjection.point("cublasSetMathMode");
             cublasSetMathMode(handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
             undo.handOver();
         }
@@ -114,6 +119,7 @@ public final class Gemm implements AutoCloseable {
     private void sgemm(String operation, int opA, int opB, int m, int n, int k, Pointer alpha, Pointer a, int lda,
                        Pointer b, int ldb, Pointer beta, Pointer c, int ldc) {
         try {
+            FaultInjection.point("cublasSgemm");
             cublasSgemm(handle, opA, opB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             if (syncChecks) {
                 SyncChecks.await(stream);

@@ -59,6 +59,7 @@ public final class KernelCompiler {
         nvrtcCreateProgram(program, source, file, 0, null, null);
         try {
             try {
+                FaultInjection.point("nvrtcCompileProgram");
                 nvrtcCompileProgram(program, options.length, options);
             } catch (CudaException e) {
                 throw new KernelCompileException(file, String.join(" ", options), log(program), e);

@@ -62,6 +62,7 @@ public final class Kernels implements AutoCloseable {
                 KernelCompiler.Image image = KernelCompiler.compileResource(file, ctx.computeCapabilityMajor(),
                         ctx.computeCapabilityMinor());
                 CUmodule module = new CUmodule();
+                FaultInjection.point("cuModuleLoadData");
                 cuModuleLoadData(module, image.isCubin() ? image.cubin() : KernelCompiler.nulTerminated(image.ptx()));
                 undo.register(() -> cuModuleUnload(module));
                 modules.add(module);
@@ -69,6 +70,7 @@ public final class Kernels implements AutoCloseable {
                 image.log().lines().filter(l -> !l.isBlank()).forEach(l -> compileLog.add(file + ": " + l.strip()));
                 for (String name : kernelNames(file)) {
                     CUfunction f = new CUfunction();
+                    FaultInjection.point("cuModuleGetFunction");
                     cuModuleGetFunction(f, module, name);
                     functions.put(name, f);
                 }
@@ -296,6 +298,7 @@ public final class Kernels implements AutoCloseable {
             return; // nothing to do (zero rows)
         }
         try {
+            FaultInjection.point("cuLaunchKernel");
             cuLaunchKernel(functions.get(name), gridX, gridY, 1, blockX, blockY, 1, sharedBytes, stream,
                     Pointer.to(args), null);
             if (syncChecks) {

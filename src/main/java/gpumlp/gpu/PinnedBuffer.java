@@ -21,6 +21,7 @@ final class PinnedBuffer implements AutoCloseable {
 
     PinnedBuffer(long bytes) {
         this.bytes = Math.max(8, bytes);
+        FaultInjection.point("cuMemAllocHost");
         cuMemAllocHost(host, this.bytes);
         this.view = host.getByteBuffer(0, this.bytes).order(ByteOrder.nativeOrder());
     }

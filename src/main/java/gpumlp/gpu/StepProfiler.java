@@ -7,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 
+import gpumlp.util.Closer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ final class StepProfiler implements AutoCloseable {
     private CUevent event(int i) {
         while (events.size() <= i) {
             CUevent e = new CUevent();
+            FaultInjection.point("cuEventCreate");
             cuEventCreate(e, CUevent_flags.CU_EVENT_DEFAULT);
             events.add(e);
         }
@@ -97,9 +99,11 @@ final class StepProfiler implements AutoCloseable {
 
     @Override
     public void close() {
-        for (CUevent e : events) {
-            cuEventDestroy(e);
+        try (Closer c = new Closer()) { // every event, newest first, even when destroying one fails
+            for (CUevent e : events) {
+                c.register(() -> cuEventDestroy(e));
+            }
+            events.clear();
         }
-        events.clear();
     }
 }
