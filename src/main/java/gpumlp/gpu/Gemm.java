@@ -39,6 +39,7 @@ public final class Gemm implements AutoCloseable {
     private final boolean tf32;
     private final CUstream stream;
     private final boolean syncChecks;
+    private boolean closed;
 
     /** cuBLAS on the context's main stream. */
     public Gemm(CudaContext ctx, boolean tf32) {
@@ -125,12 +126,16 @@ public final class Gemm implements AutoCloseable {
                 SyncChecks.await(stream);
             }
         } catch (CudaException e) {
-            throw new GpuOperationException(operation + " (cuBLAS SGEMM)", e);
+            throw new GpuOperationException(operation + " (cuBLAS SGEMM)", e, syncChecks);
         }
     }
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try (Closer c = new Closer()) { // the handle first, then its workspace, even when destroying it fails
             c.register(workspace);
             c.register(() -> cublasDestroy(handle));

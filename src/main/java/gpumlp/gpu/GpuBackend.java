@@ -29,8 +29,10 @@ import gpumlp.util.Closer;
 import gpumlp.util.Philox;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jcuda.Pointer;
 
 /**
@@ -83,6 +85,8 @@ public final class GpuBackend implements Backend {
     private final DeviceBuffer blocksDone;  // softmax_xent's count of finished blocks (0 between launches)
     private final StepProfiler profiler;    // null unless profiling
     private final Map<GraphKey, CudaGraph> graphs = new HashMap<>();
+    /** Kinds of step (steps = 1) run once eagerly, so that their kernels are loaded before a capture. */
+    private final Set<GraphKey> warmed = new HashSet<>();
 
     private int[] sizes;
     private DeviceBuffer[] w;
@@ -162,9 +166,34 @@ public final class GpuBackend implements Backend {
     static GpuBackend open(int index, boolean tf32, boolean useGraphs, boolean profile, boolean syncChecks) {
         try (Closer undo = new Closer()) {
             CudaContext ctx = undo.register(CudaContext.open(index, syncChecks));
-            GpuBackend backend = new GpuBackend(ctx, tf32, useGraphs, profile);
+            GpuBackend backend = undo.register(new GpuBackend(ctx, tf32, useGraphs, profile)); // closes ctx too
+            backend.startupCheck();
             undo.handOver();
             return backend;
+        }
+    }
+
+    /**
+     * One 1 x 1 product on each cuBLAS handle and one kernel launch, waited for and checked: a GPU that
+     * opens but cannot run them (no kernel image for it, a failing lazy load, a broken library) fails
+     * here, while opening, where --device auto still chooses the CPU; not at the first training step.
+     */
+    private void startupCheck() {
+        float[] got = new float[2];
+        try (DeviceBuffer s = DeviceBuffer.floats(2, "the start-up check")) {
+            // S = [1] W with W = [1] and no inputs but the bias unit: S = 1 on each stream, then softmax([1, 1])
+            gemm.linearForward(scalar(ONE), 1, 1, 0, scalar(ONE), 1, s.at(0), 1, scalar(ONE), scalar(ZERO));
+            ctx.forkToSide();
+            sideGemm.linearForward(scalar(ONE), 1, 1, 0, scalar(ONE), 1, s.at(1), 1, scalar(ONE), scalar(ZERO));
+            ctx.joinSide();
+            kernels.softmax(s, 1, 2);
+            ctx.synchronize();
+            s.download(got);
+        }
+        if (got[0] != 0.5f || got[1] != 0.5f) {
+            throw new GpuUnavailableException("the GPU computed a wrong result in its start-up check (softmax of two "
+                    + "1 x 1 products: " + got[0] + ", " + got[1] + " instead of 0.5, 0.5): check the CUDA installation "
+                    + "with doctor");
         }
     }
 
@@ -253,11 +282,17 @@ public final class GpuBackend implements Backend {
     private void writeWeights(Network network) {
         if (sizes == null || !Arrays.equals(sizes, network.sizes())) {
             freeModelBuffers();
-            sizes = network.sizes();
-            w = new DeviceBuffer[layers()];
-            for (int l = 1; l <= layers(); l++) {
-                w[l - 1] = DeviceBuffer.floats(weightCount(l), "W" + l);
+            sizes = null;
+            int[] s = network.sizes();
+            DeviceBuffer[] wl = new DeviceBuffer[s.length - 1];
+            try (Closer undo = new Closer()) { // a failed allocation frees the earlier ones and leaves no weights
+                for (int l = 1; l < s.length; l++) {
+                    wl[l - 1] = undo.register(DeviceBuffer.floats((long) (s[l - 1] + 1) * s[l], "W" + l));
+                }
+                undo.handOver();
             }
+            sizes = s;
+            w = wl;
         }
         if (features != null && features.features() != sizes[0]) {
             setFeatureOrder(null); // another input size than the training set's: no reordering
@@ -349,23 +384,21 @@ public final class GpuBackend implements Backend {
         if (useGraphs) {
             int k = Math.min(STEPS_PER_GRAPH, full);
             while (k > 1 && full - done >= k) {
-                graph(b, b, k, ops).launch();
-                done += k;
+                done += replay(b, b, k, ops);
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
                     return epoch.finish(ctx, done * b, done);
                 }
             }
             while (done < full) {
-                graph(b, b, 1, ops).launch();
-                done++;
+                done += replay(b, b, 1, ops);
                 report(progress, done, b, n);
                 if (progress.stopRequested() && done < steps) {
                     return epoch.finish(ctx, done * b, done);
                 }
             }
             if (tail > 0) {
-                graph(b, tail, 1, ops).launch();
+                replay(b, tail, 1, ops);
             }
         } else {
             while (done < full) {
@@ -392,8 +425,27 @@ public final class GpuBackend implements Backend {
         }
     }
 
+    /**
+     * Enqueues {@code steps} steps of {@code rows} rows as one graph replay and returns {@code steps}; but
+     * the first time this kind of step comes, one step runs eagerly instead and 1 is returned. Its first
+     * use loads cuBLAS's kernels (lazily, by default since CUDA 12.2), which drivers older than CUDA 12.3
+     * cannot do inside a capture; eager and captured steps compute the same.
+     */
+    private int replay(int b, int rows, int steps, StepOps ops) {
+        if (warmed.add(key(b, rows, 1, ops))) {
+            trainStep(b, rows, ops);
+            return 1;
+        }
+        graph(b, rows, steps, ops).launch();
+        return steps;
+    }
+
+    private GraphKey key(int b, int rows, int steps, StepOps ops) {
+        return new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE, deadMomentum);
+    }
+
     private CudaGraph graph(int b, int rows, int steps, StepOps ops) {
-        GraphKey key = new GraphKey(b, rows, steps, ops, deforming ? deform.settings : Deformation.NONE, deadMomentum);
+        GraphKey key = key(b, rows, steps, ops);
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             graph = CudaGraph.capture(ctx, () -> {
@@ -687,13 +739,18 @@ public final class GpuBackend implements Backend {
         }
         ctx.synchronize();
         closeGraphs();
-        v = new DeviceBuffer[layers()];
-        g = new DeviceBuffer[layers()];
-        for (int l = 1; l <= layers(); l++) {
-            v[l - 1] = DeviceBuffer.floats(weightCount(l), "momentum of W" + l);
-            v[l - 1].clear();
-            g[l - 1] = DeviceBuffer.floats(weightCount(l), "gradient of W" + l);
+        DeviceBuffer[] vl = new DeviceBuffer[layers()];
+        DeviceBuffer[] gl = new DeviceBuffer[layers()];
+        try (Closer undo = new Closer()) { // a failed allocation frees the earlier ones and leaves no momentum
+            for (int l = 1; l <= layers(); l++) {
+                vl[l - 1] = undo.register(DeviceBuffer.floats(weightCount(l), "momentum of W" + l));
+                vl[l - 1].clear();
+                gl[l - 1] = undo.register(DeviceBuffer.floats(weightCount(l), "gradient of W" + l));
+            }
+            undo.handOver();
         }
+        v = vl;
+        g = gl;
     }
 
     private Pointer scalar(int slot) {

@@ -35,6 +35,13 @@ public final class GpuErrors {
             if (msg.contains("CUDA_ERROR_OUT_OF_MEMORY") || msg.contains("CUBLAS_STATUS_ALLOC_FAILED")) {
                 return "the GPU is out of memory (other processes may hold it; see nvidia-smi)";
             }
+            if (msg.contains("CUDA_ERROR_DEVICE_UNAVAILABLE") || msg.contains("CUDA_ERROR_DEVICES_UNAVAILABLE")) {
+                return "the GPU is unavailable: another process holds it in exclusive-process mode, or it is being reset "
+                        + "(see nvidia-smi)";
+            }
+            if (msg.contains("CUDA_ERROR_ECC_UNCORRECTABLE") || msg.contains("CUDA_ERROR_HARDWARE_STACK_ERROR")) {
+                return "the GPU reported a hardware error (see nvidia-smi)";
+            }
         }
         String first = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
         if (t instanceof LinkageError) {
@@ -64,8 +71,14 @@ public final class GpuErrors {
         }
         String error = String.valueOf(cuda.getMessage()).strip().split("\\s+", 2)[0];
         GpuOperationException named = find(t, GpuOperationException.class);
-        String operation = named != null ? named.operation() : operation(cuda.getStackTrace());
-        return operation + " failed with " + error + ": " + advice(error, named != null);
+        if (named == null) {
+            return operation(cuda.getStackTrace()) + " failed with " + error + ": " + advice(error, false);
+        }
+        if (named.certain()) {
+            return named.operation() + " failed with " + error + ": " + advice(error, true);
+        }
+        return named.operation() + ", or an operation before it (they run asynchronously), failed with " + error + ": "
+                + advice(error, false);
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
@@ -150,6 +163,10 @@ public final class GpuErrors {
         if (e.contains("ECC") || e.contains("UNCORRECTABLE") || e.contains("DEVICE_UNAVAILABLE")
                 || e.contains("DEVICES_UNAVAILABLE") || e.contains("SYSTEM_NOT_READY")) {
             return "the GPU is unavailable or reported a hardware error: see nvidia-smi, " + cpu;
+        }
+        if (e.contains("CAPTURE")) {
+            return "capturing the training steps as a CUDA graph failed (NVIDIA drivers older than CUDA 12.3 cannot load "
+                    + "kernels during a capture): use --eager, update the driver, " + cpu;
         }
         if (e.contains("LAUNCH_TIMEOUT")) {
             return "a kernel ran longer than the display driver allows: use a GPU that drives no display, " + cpu;

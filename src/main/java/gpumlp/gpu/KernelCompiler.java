@@ -12,6 +12,7 @@ import static jcuda.nvrtc.JNvrtc.nvrtcGetProgramLog;
 import static jcuda.nvrtc.JNvrtc.nvrtcGetSupportedArchs;
 import static jcuda.nvrtc.JNvrtc.nvrtcVersion;
 
+import gpumlp.util.Closer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +58,8 @@ public final class KernelCompiler {
         String[] options = options(target, defines);
         nvrtcProgram program = new nvrtcProgram();
         nvrtcCreateProgram(program, source, file, 0, null, null);
-        try {
+        try (Closer destroy = new Closer()) { // a failing destroy is suppressed into a compile failure, not in its place
+            destroy.register(() -> nvrtcDestroyProgram(program));
             try {
                 FaultInjection.point("nvrtcCompileProgram");
                 nvrtcCompileProgram(program, options.length, options);
@@ -75,8 +77,6 @@ public final class KernelCompiler {
             String[] ptx = new String[1];
             nvrtcGetPTX(program, ptx);
             return new Image(file, target, null, ptx[0], log);
-        } finally {
-            nvrtcDestroyProgram(program);
         }
     }
 

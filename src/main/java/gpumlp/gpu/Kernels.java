@@ -305,7 +305,7 @@ public final class Kernels implements AutoCloseable {
                 SyncChecks.await(stream);
             }
         } catch (CudaException e) {
-            throw new GpuOperationException(name, e);
+            throw new GpuOperationException(name, e, syncChecks);
         }
     }
 

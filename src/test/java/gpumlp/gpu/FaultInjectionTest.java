@@ -93,7 +93,7 @@ class FaultInjectionTest {
         String oom = GpuErrors.describe(FaultInjection.failure("cuMemAlloc", "CUDA_ERROR_OUT_OF_MEMORY"));
         assertTrue(oom.contains("failed with CUDA_ERROR_OUT_OF_MEMORY: the GPU is out of memory"), oom);
         String launch = GpuErrors.describe(new GpuOperationException("softmax_xent",
-                FaultInjection.failure("cuLaunchKernel", "CUDA_ERROR_LAUNCH_FAILED")));
+                FaultInjection.failure("cuLaunchKernel", "CUDA_ERROR_LAUNCH_FAILED"), true));
         assertTrue(launch.startsWith("softmax_xent failed with CUDA_ERROR_LAUNCH_FAILED: use --device cpu"), launch);
     }
 

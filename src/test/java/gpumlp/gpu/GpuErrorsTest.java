@@ -34,6 +34,23 @@ class GpuErrorsTest {
     }
 
     @Test
+    void aGpuHeldOrFaultyWhileOpeningSaysWhereToLook() {
+        assertTrue(GpuErrors.explain(new CudaException("CUDA_ERROR_DEVICE_UNAVAILABLE"))
+                .startsWith("the GPU is unavailable: another process holds it in exclusive-process mode"));
+        assertEquals("the GPU reported a hardware error (see nvidia-smi)",
+                GpuErrors.explain(new CudaException("CUDA_ERROR_ECC_UNCORRECTABLE")));
+    }
+
+    @Test
+    void aFailedCaptureSuggestsEagerSteps() {
+        String r = GpuErrors.describe(thrownBy("CUDA_ERROR_STREAM_CAPTURE_INVALIDATED", "jcuda.driver.JCudaDriver",
+                "cuStreamEndCapture", "CudaGraph"));
+        assertTrue(r.startsWith("capturing a CUDA graph of training steps (cuStreamEndCapture) failed with "
+                + "CUDA_ERROR_STREAM_CAPTURE_INVALIDATED: capturing the training steps as a CUDA graph failed"), r);
+        assertTrue(r.contains("use --eager"), r);
+    }
+
+    @Test
     void anythingElseKeepsItsFirstLine() {
         assertEquals("CUDA failed to start (CUDA_ERROR_UNKNOWN)", GpuErrors.explain(new CudaException("CUDA_ERROR_UNKNOWN\nmore")));
     }
@@ -75,11 +92,22 @@ class GpuErrorsTest {
     }
 
     @Test
-    void aNamedOperationIsReportedByItsName() {
+    void anOperationWaitedForIsReportedByItsName() {
         CudaException cuda = thrownBy("CUDA_ERROR_ILLEGAL_ADDRESS", "jcuda.driver.JCudaDriver", "cuStreamSynchronize", "Kernels");
-        String r = GpuErrors.describe(new GpuOperationException("softmax_xent", cuda));
+        String r = GpuErrors.describe(new GpuOperationException("softmax_xent", cuda, true));
         assertTrue(r.startsWith("softmax_xent failed with CUDA_ERROR_ILLEGAL_ADDRESS: use --device cpu meanwhile, and "
                 + "please report it"), r);
+    }
+
+    @Test
+    void anOperationNotWaitedForMayCarryAnEarlierOnesErrorAndTheMessageSaysHowToFindIt() {
+        CudaException cuda = thrownBy("CUDA_ERROR_ILLEGAL_ADDRESS", "jcuda.driver.JCudaDriver", "cuLaunchKernel", "Kernels");
+        String r = GpuErrors.describe(new GpuOperationException("relu_forward", cuda, false));
+        assertTrue(r.startsWith("relu_forward, or an operation before it (they run asynchronously), failed with "
+                + "CUDA_ERROR_ILLEGAL_ADDRESS: run again with GPU_MLP_CUDA_SYNC=1 to name the operation that failed, "), r);
+        String oom = GpuErrors.describe(new GpuOperationException("linearForward (cuBLAS SGEMM)",
+                thrownBy("CUBLAS_STATUS_ALLOC_FAILED", "jcuda.jcublas.JCublas2", "cublasSgemm", "Gemm"), false));
+        assertTrue(oom.contains("failed with CUBLAS_STATUS_ALLOC_FAILED: the GPU is out of memory"), oom);
     }
 
     @Test
