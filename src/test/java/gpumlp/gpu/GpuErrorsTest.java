@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jcuda.CudaException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GpuErrorsTest {
     @Test
@@ -39,6 +41,50 @@ class GpuErrorsTest {
                 .startsWith("the GPU is unavailable: another process holds it in exclusive-process mode"));
         assertEquals("the GPU reported a hardware error (see nvidia-smi)",
                 GpuErrors.explain(new CudaException("CUDA_ERROR_ECC_UNCORRECTABLE")));
+        assertEquals("the GPU is out of memory (other processes may hold it; see nvidia-smi)",
+                GpuErrors.explain(new CudaException("CUDA_ERROR_OUT_OF_MEMORY")));
+        assertEquals("the JCuda native libraries could not be loaded (no JCudaDriver in java.library.path)",
+                GpuErrors.explain(new UnsatisfiedLinkError("no JCudaDriver in java.library.path\nmore")));
+    }
+
+    /** Each CUDA, cuBLAS and NVRTC call that can fail, in the words of a failure's message. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "cuMemAlloc | allocating memory", "cuMemAllocHost | allocating memory",
+        "cuModuleLoadData | loading the compiled kernels", "cuModuleGetFunction | finding a kernel in its module",
+        "cuLaunchKernel | launching a kernel", "cuStreamSynchronize | waiting for the GPU to finish earlier kernels and products",
+        "cuEventSynchronize | waiting for the GPU to finish earlier kernels and products",
+        "cuGraphLaunch | replaying a CUDA graph of training steps", "cuGraphInstantiate | capturing a CUDA graph of training steps",
+        "cuStreamBeginCapture | capturing a CUDA graph of training steps", "cuMemcpyHtoD | copying between the host and the GPU",
+        "cuMemsetD8 | copying between the host and the GPU", "cublasCreate | setting up cuBLAS",
+        "cublasSetWorkspace | setting up cuBLAS", "cublasSgemm | a cuBLAS matrix product",
+        "nvrtcCompileProgram | compiling the kernels with NVRTC", "cuCtxSetCurrent | the CUDA call"})
+    void everyCallIsNamedInWords(String call, String words) {
+        String r = GpuErrors.describe(FaultInjection.failure(call, "CUDA_ERROR_UNKNOWN"));
+        assertTrue(r.startsWith(words + " (" + call + ") failed with "), r);
+    }
+
+    /** What the user can do, by error: each kind of CUDA error gets its own advice. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "CUDA_ERROR_UNSUPPORTED_PTX_VERSION | the NVIDIA driver is older than the CUDA 12 NVRTC",
+        "CUDA_ERROR_NO_BINARY_FOR_GPU | the NVIDIA driver is older than the CUDA 12 NVRTC",
+        "CUDA_ERROR_INVALID_IMAGE | the NVIDIA driver is older than the CUDA 12 NVRTC",
+        "CUDA_ERROR_JIT_COMPILER_NOT_FOUND | the NVIDIA driver is older than the CUDA 12 NVRTC",
+        "CUDA_ERROR_OUT_OF_MEMORY | the GPU is out of memory", "CUBLAS_STATUS_ALLOC_FAILED | the GPU is out of memory",
+        "cudaErrorMemoryAllocation | the GPU is out of memory",
+        "CUDA_ERROR_INSUFFICIENT_DRIVER | the NVIDIA driver is too old", "cudaErrorInsufficientDriver | the NVIDIA driver is too old",
+        "CUBLAS_STATUS_NOT_INITIALIZED | cuBLAS or CUDA could not start",
+        "CUDA_ERROR_ECC_UNCORRECTABLE | the GPU is unavailable or reported a hardware error",
+        "CUDA_ERROR_DEVICE_UNAVAILABLE | the GPU is unavailable or reported a hardware error",
+        "CUDA_ERROR_DEVICES_UNAVAILABLE | the GPU is unavailable or reported a hardware error",
+        "CUDA_ERROR_SYSTEM_NOT_READY | the GPU is unavailable or reported a hardware error",
+        "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED | capturing the training steps as a CUDA graph failed",
+        "CUDA_ERROR_LAUNCH_TIMEOUT | a kernel ran longer than the display driver allows",
+        "CUDA_ERROR_ILLEGAL_ADDRESS | use --device cpu meanwhile, and please report it"})
+    void everyKindOfErrorGetsItsAdvice(String error, String advice) {
+        assertTrue(GpuErrors.advice(error, true).startsWith(advice), GpuErrors.advice(error, true));
+        assertTrue(GpuErrors.advice(error, true).contains("--device cpu"), "the CPU is always offered");
     }
 
     @Test
