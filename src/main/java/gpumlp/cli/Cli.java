@@ -32,7 +32,7 @@ public final class Cli {
         return cmd;
     }
 
-    /** Records SIGTERM and SIGINT from the first moment on, until the command decides (see StopSignals.early). */
+    /** Records SIGTERM, SIGINT and SIGHUP from the first moment on, until the command decides (see StopSignals.early). */
     public static void catchEarlySignals() {
         StopSignals.early();
     }

@@ -1,4 +1,4 @@
-// Turns SIGTERM and SIGINT into a request to stop after the current step (and write a checkpoint).
+// Turns SIGTERM, SIGINT and SIGHUP into a request to stop after the current step (and write a checkpoint).
 package gpumlp.cli;
 
 import java.util.ArrayList;
@@ -11,12 +11,16 @@ import sun.misc.SignalHandler;
 
 /**
  * Kubernetes and Slurm send SIGTERM before they preempt or time out a job, then SIGKILL after a
- * grace period. While installed, SIGTERM and SIGINT only set a flag that the trainer reads between
- * steps. More SIGTERMs are ignored (Slurm and Apptainer may each deliver one); a second SIGINT
+ * grace period. While installed, SIGTERM, SIGINT and SIGHUP (the terminal of an ssh session went
+ * away; a run under nohup keeps ignoring it, as the JVM leaves an ignored SIGHUP alone) only set a
+ * flag that the trainer reads between steps. More SIGTERMs are ignored (Slurm and Apptainer may each deliver one); a second SIGINT
  * (Ctrl-C pressed again by a person who does not want to wait) ends the process at once with exit
  * code 130. Closing restores the previous handlers.
  */
 final class StopSignals implements AutoCloseable {
+    /** The signals that ask a run to stop gracefully, by name without "SIG". */
+    static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "HUP");
+
     private final AtomicReference<String> received = new AtomicReference<>();
     private final AtomicInteger interrupts = new AtomicInteger();
     private final List<Signal> signals = new ArrayList<>();
@@ -28,13 +32,13 @@ final class StopSignals implements AutoCloseable {
     private static final List<SignalHandler> DEFAULTS = new ArrayList<>();
 
     /**
-     * Called first thing in main: until the command is known, SIGTERM and SIGINT are only recorded,
+     * Called first thing in main: until the command is known, the stop signals are only recorded,
      * so a signal during start-up neither kills a run that would have stopped with a checkpoint nor
      * gets lost. {@link #install} then takes the recorded signal over; any other command calls
      * {@link #releaseEarly}, which restores the defaults and delivers it again.
      */
     static synchronized void early() {
-        for (String name : new String[] {"TERM", "INT"}) {
+        for (String name : STOP_SIGNALS) {
             Signal signal = new Signal(name);
             try {
                 DEFAULTS.add(Signal.handle(signal, sig -> {
@@ -75,7 +79,7 @@ final class StopSignals implements AutoCloseable {
             s.received.set("SIG" + pending);
             notice.accept("SIG" + pending);
         }
-        for (String name : new String[] {"TERM", "INT"}) {
+        for (String name : STOP_SIGNALS) {
             Signal signal = new Signal(name);
             try {
                 s.previous.add(Signal.handle(signal, sig -> {

@@ -22,7 +22,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns a picture file into gray levels. Colour is converted with the luma weights
- * 0.299 R + 0.587 G + 0.114 B; transparent pixels are composited onto white. Gray images are read
+ * 0.299 R + 0.587 G + 0.114 B; transparent pixels are composited onto white paper, or onto black
+ * when the picture is light ink on a mostly transparent canvas (see {@link #toGray}). Gray images are read
  * from their raster directly (BufferedImage.getRGB would gamma-convert linear gray).
  */
 final class GrayImageReader {
@@ -87,39 +88,74 @@ final class GrayImageReader {
         }
     }
 
-    /** Gray levels of a decoded image, gray[y][x] in 0..255, alpha composited onto white. */
+    /**
+     * Gray levels of a decoded image, gray[y][x] in 0..255, with transparency composited onto a
+     * background: white, unless most of the picture is transparent (ink drawn on a transparent
+     * canvas), where the background is the opposite of the ink's mean level, so that white ink on
+     * transparency comes out white on black rather than white on white.
+     */
     static int[][] toGray(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[][] gray = new int[h][w]; // [y][x]
+        double[][] level = new double[h][w]; // [y][x] the pixel's own gray level, 0..255, before compositing
+        double[][] alpha = new double[h][w]; // [y][x] opacity, 0..1
         ColorModel cm = image.getColorModel();
         if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel)) {
             Raster raster = image.getRaster();
             double grayMax = (1L << cm.getComponentSize(0)) - 1;
-            boolean alpha = cm.hasAlpha() && cm.getNumComponents() > 1;
-            double alphaMax = alpha ? (1L << cm.getComponentSize(1)) - 1 : 1;
+            boolean hasAlpha = cm.hasAlpha() && cm.getNumComponents() > 1;
+            double alphaMax = hasAlpha ? (1L << cm.getComponentSize(1)) - 1 : 1;
             boolean premultiplied = cm.isAlphaPremultiplied();
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     double g = raster.getSample(x, y, 0) / grayMax * 255.0;
-                    if (alpha) {
-                        double a = raster.getSample(x, y, 1) / alphaMax;
-                        g = (premultiplied ? g : a * g) + (1 - a) * 255.0;
-                    }
-                    gray[y][x] = clamp(g);
+                    double a = hasAlpha ? raster.getSample(x, y, 1) / alphaMax : 1;
+                    level[y][x] = premultiplied && a > 0 ? Math.min(255, g / a) : g;
+                    alpha[y][x] = a;
                 }
             }
-            return gray;
+        } else {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int argb = image.getRGB(x, y); // non-premultiplied sRGB
+                    level[y][x] = 0.299 * ((argb >> 16) & 0xff) + 0.587 * ((argb >> 8) & 0xff) + 0.114 * (argb & 0xff);
+                    alpha[y][x] = (argb >>> 24) / 255.0;
+                }
+            }
         }
+        double background = background(level, alpha);
+        int[][] gray = new int[h][w]; // [y][x]
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                int argb = image.getRGB(x, y); // non-premultiplied sRGB
-                double a = (argb >>> 24) / 255.0;
-                double luma = 0.299 * ((argb >> 16) & 0xff) + 0.587 * ((argb >> 8) & 0xff) + 0.114 * (argb & 0xff);
-                gray[y][x] = clamp(a * luma + (1 - a) * 255.0);
+                gray[y][x] = clamp(alpha[y][x] * level[y][x] + (1 - alpha[y][x]) * background);
             }
         }
         return gray;
+    }
+
+    /**
+     * The level transparent pixels stand for: 255 (paper), or, when more than half the picture is
+     * mostly transparent, 0 for light ink and 255 for dark ink (by the opacity-weighted mean level).
+     */
+    static double background(double[][] level, double[][] alpha) {
+        long transparent = 0;
+        long pixels = 0;
+        double weight = 0;
+        double sum = 0;
+        for (int y = 0; y < level.length; y++) {
+            for (int x = 0; x < level[y].length; x++) {
+                pixels++;
+                if (alpha[y][x] < 0.5) {
+                    transparent++;
+                }
+                weight += alpha[y][x];
+                sum += alpha[y][x] * level[y][x];
+            }
+        }
+        if (2 * transparent <= pixels || weight == 0) {
+            return 255;
+        }
+        return sum / weight > 127.5 ? 0 : 255;
     }
 
     private static int clamp(double v) {

@@ -32,4 +32,22 @@ class EarlySignalTest {
             StopSignals.releaseEarly(); // nothing pending any more: only the default handlers come back
         }
     }
+
+    /** SIGHUP (an ssh session dropped) stops a run with a checkpoint as SIGTERM does, instead of killing it. */
+    @Test
+    void aHangupAsksTheRunToStop() throws InterruptedException {
+        List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StopSignals s = StopSignals.install(notices::add);
+        try {
+            Signal.raise(new Signal("HUP")); // caught: this JVM does not end
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!s.requested() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals("SIGHUP", s.which());
+            assertEquals(List.of("SIGHUP"), notices);
+        } finally {
+            s.close();
+        }
+    }
 }

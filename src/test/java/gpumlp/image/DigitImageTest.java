@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gpumlp.UserError;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -159,6 +163,44 @@ class DigitImageTest {
         byte[] expected = DigitImage.load(resource("seven.png"), 28, 28);
         assertArrayEquals(expected, DigitImage.load(png, 28, 28));
         assertArrayEquals(expected, DigitImage.load(bmp, 28, 28));
+    }
+
+    /** A white digit drawn on a transparent canvas (RGBA, and gray with alpha) reads as the black-on-white one. */
+    @Test
+    void whiteInkOnTransparencyIsTheSameDigit() throws Exception {
+        int[][] gray = GrayImageReader.read(resource("seven.png")); // [112][112], black on white
+        int n = gray.length;
+        BufferedImage argb = new BufferedImage(n, n, BufferedImage.TYPE_INT_ARGB);
+        ComponentColorModel grayAlpha = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        BufferedImage ga = new BufferedImage(grayAlpha, grayAlpha.createCompatibleWritableRaster(n, n), false, null);
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                int ink = 255 - gray[y][x]; // opacity of white ink
+                argb.setRGB(x, y, ink << 24 | 0xffffff);
+                ga.getRaster().setPixel(x, y, new int[] {255, ink});
+            }
+        }
+        Path rgba = tmp.resolve("white-rgba.png");
+        Path grayPng = tmp.resolve("white-gray-alpha.png");
+        ImageIO.write(argb, "png", rgba.toFile());
+        ImageIO.write(ga, "png", grayPng.toFile());
+        byte[] expected = DigitImage.load(resource("seven.png"), 28, 28);
+        assertArrayEquals(expected, DigitImage.load(rgba, 28, 28));
+        assertArrayEquals(expected, DigitImage.load(grayPng, 28, 28));
+    }
+
+    /** Paper with a few transparent pixels (a rounded corner) is still paper: transparency stays white there. */
+    @Test
+    void aMostlyOpaquePictureKeepsAWhiteBackground() {
+        double[][] level = {{255, 255, 255, 255}, {255, 0, 0, 255}, {255, 255, 255, 255}};
+        double[][] opaque = {{0, 1, 1, 1}, {1, 1, 1, 1}, {1, 1, 1, 0}};
+        assertEquals(255, GrayImageReader.background(level, opaque));
+        double[][] mostlyClear = {{0, 0, 0, 0}, {0, 1, 1, 0}, {0, 0, 0, 0}};
+        assertEquals(255, GrayImageReader.background(level, mostlyClear), "dark ink on transparency: paper white");
+        double[][] lightInk = {{0, 0, 0, 0}, {0, 0, 0, 1}, {0, 0, 0, 0}};
+        assertEquals(0, GrayImageReader.background(level, lightInk), "light ink on transparency: black");
+        assertEquals(255, GrayImageReader.background(level, new double[3][4]), "nothing opaque at all");
     }
 
     @Test
