@@ -68,6 +68,7 @@ public final class DeformPreviewCommand implements Callable<Integer> {
         Checks.require(cmd, versions >= 1 && versions <= 100, "--versions must be in [1, 100], got " + versions);
         Checks.require(cmd, zoom >= 1 && zoom <= 16, "--zoom must be in [1, 16], got " + zoom);
         Checks.writableFile(cmd, output, "--output");
+        OutputChecks.notInputs(cmd, java.util.Map.of("--output", output), TrainCommand.dataFiles(data.dir));
         Dataset train = DataDirectory.train(data.dir);
         if ((long) first + count > train.count()) {
             throw new CommandLine.ParameterException(cmd, String.format(Locale.ROOT,

@@ -22,7 +22,7 @@ final class OutputChecks {
 
     /**
      * An output file: not a directory, block device or socket, and its directory must exist (or be
-     * creatable) and be writable.
+     * creatable) and be writable; a symbolic link's target directory must exist.
      */
     static void file(CommandLine cmd, Path file, String option) {
         if (file == null) {
@@ -38,6 +38,10 @@ final class OutputChecks {
                         : option.equals("--onnx") ? "model.onnx" : "model.npz"));
         Checks.require(cmd, kind == FileKind.MISSING || kind == FileKind.REGULAR, option + " " + file + " is "
                 + kind.description() + ": give a regular file (or /dev/null to discard the output)");
+        // missing directories are created for an output, never for where a link points
+        Checks.require(cmd, kind != FileKind.MISSING || real.equals(file.toAbsolutePath().normalize())
+                || Files.isDirectory(real.getParent()), option + " " + file + " is a symbolic link to " + real
+                + ", whose directory " + real.getParent() + " does not exist: create that directory, or give another name");
         writableParent(cmd, real.getParent(), option + " " + file);
         Checks.require(cmd, kind == FileKind.MISSING || Files.isWritable(real), option + " " + file + " exists and is not writable");
     }
@@ -95,8 +99,8 @@ final class OutputChecks {
         if (DIRECTORY_OPTIONS.contains(outer.getKey())) {
             return;
         }
-        Path ri = real(cmd, inner.getValue(), inner.getKey());
-        Path ro = real(cmd, outer.getValue(), outer.getKey());
+        Path ri = canonical(cmd, inner.getValue(), inner.getKey());
+        Path ro = canonical(cmd, outer.getValue(), outer.getKey());
         Checks.require(cmd, ri.equals(ro) || !ri.startsWith(ro), inner.getKey() + " " + inner.getValue() + " lies inside "
                 + outer.getKey() + " " + outer.getValue() + ", which is a file: give them separate places");
     }
@@ -113,13 +117,90 @@ final class OutputChecks {
                 + what + " itself: give another name");
     }
 
+    /**
+     * No output may be a file the command reads ({@code inputs}: each file with what it is, e.g. "the
+     * data file X"): writing it would destroy what is being read. Devices and FIFOs are written in
+     * place, not replaced, and are not compared.
+     */
+    static void notInputs(CommandLine cmd, Map<String, Path> outputs, Map<Path, String> inputs) {
+        for (Map.Entry<String, Path> o : outputs.entrySet()) {
+            if (o.getValue() == null || isStream(o.getValue())) {
+                continue;
+            }
+            for (Map.Entry<Path, String> in : inputs.entrySet()) {
+                notInput(cmd, o.getValue(), o.getKey(), in.getKey(), in.getValue());
+            }
+        }
+    }
+
+    /**
+     * No output may be the checkpoint directory's lock file or take a checkpoint's name there: the
+     * model would be renamed over the live lock, or replace a checkpoint that the next --resume needs
+     * (or that the run's own clean-up deletes).
+     */
+    static void notCheckpointFiles(CommandLine cmd, Map<String, Path> outputs, Path checkpointDir) {
+        if (checkpointDir == null) {
+            return;
+        }
+        Path dir = canonical(cmd, checkpointDir, "--checkpoint-dir");
+        for (Map.Entry<String, Path> o : outputs.entrySet()) {
+            if (o.getValue() == null || o.getKey().equals("--checkpoint-dir") || isStream(o.getValue())) {
+                continue;
+            }
+            Path out = canonical(cmd, o.getValue(), o.getKey());
+            if (out.getParent() == null || !sameDirectory(out.getParent(), dir)) {
+                continue;
+            }
+            String name = out.getFileName().toString();
+            Checks.require(cmd, !name.equals(gpumlp.checkpoint.CheckpointLock.FILE), o.getKey() + " " + o.getValue()
+                    + " is the lock file of --checkpoint-dir " + checkpointDir + ": give another name");
+            Checks.require(cmd, !(name.startsWith("checkpoint-") && name.endsWith(".npz")), o.getKey() + " " + o.getValue()
+                    + " is named like a checkpoint in --checkpoint-dir " + checkpointDir + ", where the run writes and deletes "
+                    + "checkpoint-*.npz files: give another name");
+        }
+    }
+
+    private static boolean sameDirectory(Path a, Path b) {
+        try {
+            return a.equals(b) || (Files.isDirectory(a) && Files.isDirectory(b) && Files.isSameFile(a, b));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean same(CommandLine cmd, Map.Entry<String, Path> a, Map.Entry<String, Path> b) {
-        Path ra = real(cmd, a.getValue(), a.getKey());
-        Path rb = real(cmd, b.getValue(), b.getKey());
+        Path ra = canonical(cmd, a.getValue(), a.getKey());
+        Path rb = canonical(cmd, b.getValue(), b.getKey());
         try {
             return ra.equals(rb) || (Files.exists(ra) && Files.exists(rb) && Files.isSameFile(ra, rb)); // hard links too
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The path with every symbolic link followed, those of its existing directories too, so that
+     * data/../ds/x, a link to ds and ds itself compare equal even where x does not exist yet.
+     */
+    private static Path canonical(CommandLine cmd, Path p, String option) {
+        Path real = real(cmd, p, option);
+        Path existing = real;
+        java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+        while (existing != null && !Files.exists(existing)) {
+            missing.push(existing.getFileName());
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return real;
+        }
+        try {
+            Path canonical = existing.toRealPath();
+            while (!missing.isEmpty()) {
+                canonical = canonical.resolve(missing.pop());
+            }
+            return canonical;
+        } catch (IOException e) {
+            return real;
         }
     }
 

@@ -35,6 +35,11 @@ final class SweepRun {
 
     static int run(TrainCommand train, CommandLine cmd) {
         Map<String, String> env = cmd.getDefaultValueProvider() instanceof EnvironmentDefaults e ? e.env() : System.getenv();
+        Map<Path, String> sweepFile = Map.of(train.sweep, "the sweep file " + train.sweep); // every array task reads it
+        Map<String, Path> outputs = new java.util.LinkedHashMap<>();
+        outputs.put("--plot", train.plot);
+        outputs.put("--tensorboard", train.tensorboard);
+        OutputChecks.notInputs(cmd, outputs, sweepFile);
         Sweep sweep = Sweep.read(train.sweep);
         long size = sweep.size();
         long index = index(cmd, train.sweepIndex, env, size);
@@ -90,6 +95,10 @@ final class SweepRun {
             }
         }
         Path dir = train.sweepDir.resolve(String.format(Locale.ROOT, "run-%04d", index));
+        for (String name : List.of("model.npz", "metrics.jsonl", "result.json", "checkpoints")) {
+            OutputChecks.notInput(cmd, dir.resolve(name), "--sweep-dir " + train.sweepDir + ": the run's", train.sweep,
+                    sweepFile.get(train.sweep));
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

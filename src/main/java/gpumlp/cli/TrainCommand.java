@@ -210,6 +210,9 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         }
         TrainSettings settings = validatedSettings(cmd);
         Log log = new Log(cmd.getOut(), cmd.getErr(), logFormat);
+        if (checkpointDir != null) {
+            DataDirectory.check(data.dir); // a run that cannot read its data makes no checkpoint directory
+        }
         // with checkpoints, SIGTERM and SIGINT become a stop request from the start (data loading included)
         try (CheckpointLock owned = checkpointDir == null ? null : CheckpointLock.take(checkpointDir);
              StopSignals signals = checkpointDir == null ? null : StopSignals.install(
@@ -390,8 +393,17 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         outputs.put("--checkpoint-dir", checkpointDir);
         outputs.put("--tensorboard", tensorboard);
         OutputChecks.distinct(cmd, outputs);
+        OutputChecks.notInputs(cmd, outputs, dataFiles(data.dir));
+        OutputChecks.notCheckpointFiles(cmd, outputs, checkpointDir);
         return new TrainSettings(hidden.sizes, epochs, batchSize, learningRate, momentum, sched, seed.seed, limit, choice.validation,
                 choice.selection(cmd), reg, deform.validated(cmd));
+    }
+
+    /** The IDX files a run on {@code dir} reads, each with what it is, for messages. */
+    static Map<Path, String> dataFiles(Path dir) {
+        Map<Path, String> files = new java.util.LinkedHashMap<>();
+        DataDirectory.files(dir).forEach(f -> files.put(f, "the data file " + f));
+        return files;
     }
 
     private Regularisation regularisation(CommandLine cmd) {

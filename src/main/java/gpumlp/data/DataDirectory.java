@@ -26,16 +26,53 @@ public final class DataDirectory {
         return load(dir, "t10k", "test", 0);
     }
 
-    private static Dataset load(Path dir, String prefix, String role, int limit) {
+    /**
+     * Fails as loading would if {@code dir} lacks one of the four IDX files or one is no non-empty
+     * regular file, without reading any: a run checks this before it makes its checkpoint directory.
+     */
+    public static void check(Path dir) {
+        for (Path file : locate(dir, "train", "train")) {
+            Idx.check(file);
+        }
+        for (Path file : locate(dir, "t10k", "test")) {
+            Idx.check(file);
+        }
+    }
+
+    /** The images and labels file of one set. */
+    private static Path[] locate(Path dir, String prefix, String role) {
         if (!Files.isDirectory(dir)) {
             String problem = Files.exists(dir) ? " is not a directory" : " does not exist";
             throw new UserError("data directory " + dir + problem + ": run data/fetch-mnist.sh to download MNIST,"
                     + " or pass --data DIR with the four IDX files");
         }
-        Path images = find(dir, prefix + "-images", "idx3-ubyte", role + " images");
-        Path labels = find(dir, prefix + "-labels", "idx1-ubyte", role + " labels");
+        return new Path[] {find(dir, prefix + "-images", "idx3-ubyte", role + " images"),
+                find(dir, prefix + "-labels", "idx1-ubyte", role + " labels")};
+    }
+
+    private static Dataset load(Path dir, String prefix, String role, int limit) {
+        Path[] files = locate(dir, prefix, role);
+        Path images = files[0];
+        Path labels = files[1];
         Path base = dir.toAbsolutePath().normalize().getFileName(); // null only for a file-system root
         return IdxDataset.load(images, labels, (base == null ? dir.toString() : base.toString()) + " " + role, limit);
+    }
+
+    /**
+     * The IDX files a run on {@code dir} reads (training and test images and labels), as found by the
+     * same search as loading; a missing one is left out (loading reports it). For outputs that must
+     * never replace them.
+     */
+    public static List<Path> files(Path dir) {
+        List<Path> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        for (String[] stem : new String[][] {{"train-images", "idx3-ubyte"}, {"train-labels", "idx1-ubyte"},
+                {"t10k-images", "idx3-ubyte"}, {"t10k-labels", "idx1-ubyte"}}) {
+            candidates(stem[0], stem[1]).stream().map(dir::resolve).filter(Files::exists).findFirst().ifPresent(found::add);
+        }
+        return found;
     }
 
     /** Candidate names for one file, standard spelling first. */

@@ -45,17 +45,11 @@ public final class Idx {
 
     private Idx() {}
 
-    /** Reads and validates {@code file}; throws IdxFormatException (a UserError) naming the file on any problem. */
-    public static Array read(Path file) {
-        return read(file, Long.MAX_VALUE);
-    }
-
     /**
-     * As {@link #read(Path)}, but keeps in memory only the first {@code maxItems} items (along the
-     * first dimension): the rest is still read, checked and part of the checksum, so a limited run
-     * records the same data checksums as a full one. {@code dims} stay those of the header.
+     * What {@link #read} checks before it opens {@code file}, without reading it: a non-empty regular
+     * file (never a FIFO or device, whose reading could block). Returns its size.
      */
-    public static Array read(Path file, long maxItems) {
+    public static long check(Path file) {
         if (Files.isDirectory(file)) {
             throw new UserError(file + ": is a directory, expected an IDX file");
         }
@@ -71,6 +65,21 @@ public final class Idx {
         if (size == 0) {
             throw new IdxFormatException(file + ": file is empty, expected an IDX file (raw or gzip-compressed)");
         }
+        return size;
+    }
+
+    /** Reads and validates {@code file}; throws IdxFormatException (a UserError) naming the file on any problem. */
+    public static Array read(Path file) {
+        return read(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(Path)}, but keeps in memory only the first {@code maxItems} items (along the
+     * first dimension): the rest is still read, checked and part of the checksum, so a limited run
+     * records the same data checksums as a full one. {@code dims} stay those of the header.
+     */
+    public static Array read(Path file, long maxItems) {
+        long size = check(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             boolean gzip = startsWithGzipMagic(raw);
             return gzip ? readGzip(file, raw, size, maxItems) : parse(file, raw, false, size, maxItems);

@@ -14,13 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A reader of the target sees either the old file or the complete new one, never a partial write:
- * the body writes {@code .<name>.tmp-<random>} next to the target, which is forced to disk and then
- * renamed over the target with {@code ATOMIC_MOVE}. On any failure the temp file is deleted and the
- * target is left as it was.
+ * the body writes {@code .gpu-mlp-<random>.tmp} next to the target (a fixed 29 bytes, so any target name
+ * the file system accepts works), which is forced to disk and then renamed over the target with
+ * {@code ATOMIC_MOVE}. On any failure the temp file is deleted and the target is left as it was.
  */
 public final class AtomicFiles {
     /** Writes the whole file content to {@code out}; the stream is closed by {@link AtomicFiles}. */
@@ -41,7 +40,8 @@ public final class AtomicFiles {
      * As {@link #write(Path, IoWriter)}, with {@code what} naming the file in errors ("model file").
      * A symbolic link is followed: its target is replaced, the link stays. A character device or a
      * FIFO (/dev/null, a pipe a reader waits on) is written in place, as a shell redirection would;
-     * a block device, socket or directory is refused.
+     * a block device, socket or directory is refused. Missing directories above the target are
+     * created, but not those above a link's target: a link to /missing/dir/x is refused.
      */
     public static void write(Path target, String what, IoWriter body) {
         try {
@@ -50,6 +50,12 @@ public final class AtomicFiles {
             if (kind.isStream()) {
                 writeInPlace(real, body);
             } else if (kind == FileKind.MISSING || kind == FileKind.REGULAR) {
+                if (kind == FileKind.MISSING && !real.equals(target.toAbsolutePath().normalize())
+                        && !Files.isDirectory(real.getParent())) {
+                    throw new UserError("cannot write " + what + " " + target + ": it is a symbolic link to " + real
+                            + ", whose directory " + real.getParent() + " does not exist: create that directory, or "
+                            + "give another name");
+                }
                 replace(real, body);
             } else {
                 throw new UserError("cannot write " + what + " " + target + ": it is " + kind.description()
@@ -73,8 +79,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             StaleTempFiles.remove(dir, java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(abs.getFileName().toString())));
-            tmp = dir.resolve(StaleTempFiles.prefix(abs.getFileName().toString())
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            tmp = dir.resolve(StaleTempFiles.newName());
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  FileLock lock = lockQuietly(ch)) { // tells StaleTempFiles that a live process writes it
                 BufferedOutputStream buf = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);

@@ -1,4 +1,4 @@
-// Deletes the temporary files an atomic write killed mid-way (SIGKILL, power loss) left behind: .NAME.tmp-HEX.
+// Names the temporary files of atomic writes (.gpu-mlp-HEX.tmp) and deletes those a killed writer left behind.
 package gpumlp.util;
 
 import java.io.IOException;
@@ -7,15 +7,18 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * {@link AtomicFiles} holds an OS lock on its temporary file while it writes it, and the OS drops
+ * A temporary name has a fixed length (29 bytes) whatever the target's, so that a target name the file
+ * system accepts never fails only when the temporary file is created next to it. {@link AtomicFiles} holds an OS lock on its temporary file while it writes it, and the OS drops
  * that lock when the process dies. A temp file of ours that nobody holds locked, and that has not
  * changed for a few seconds, is therefore left over from a dead writer and can go. Best effort: a
  * file that cannot be inspected or deleted stays.
@@ -27,20 +30,30 @@ final class StaleTempFiles {
     private StaleTempFiles() {
     }
 
-    /** The name of a temp file for {@code target} plus a random hex suffix. */
-    static String prefix(String target) {
-        return "." + target + ".tmp-";
+    /** Temporary files of this version: hidden, ending in neither .npz nor .json, 29 bytes whatever the target. */
+    private static final Pattern SHORT = Pattern.compile("\\.gpu-mlp-[0-9a-f]{16}\\.tmp");
+    /** Those of earlier versions, named after their target: .NAME.tmp-HEX. */
+    private static final Pattern NAMED = Pattern.compile("\\.(.+)\\.tmp-[0-9a-f]{1,16}");
+
+    /** A new random temporary name (a directory's writers never pick the same one: CREATE_NEW would fail). */
+    static String newName() {
+        return String.format(java.util.Locale.ROOT, ".gpu-mlp-%016x.tmp", ThreadLocalRandom.current().nextLong());
     }
 
-    /** Deletes stale temp files in {@code dir} of any target whose name matches {@code targets}. */
+    /**
+     * Deletes the stale temp files in {@code dir}: every one of this version (which target it was for
+     * no longer matters once its writer is dead), and those of earlier versions whose target's name
+     * matches {@code targets}.
+     */
     static void remove(Path dir, Pattern targets) {
-        Pattern temp = Pattern.compile("\\.(.+)\\.tmp-[0-9a-f]{1,16}");
         FileTime before = FileTime.from(Instant.now().minus(MIN_AGE));
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp-*")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*")) {
             for (Path f : files) {
-                var m = temp.matcher(f.getFileName().toString());
-                if (m.matches() && targets.matcher(m.group(1)).matches() && Files.isRegularFile(f)
-                        && Files.getLastModifiedTime(f).compareTo(before) < 0) {
+                String name = f.getFileName().toString();
+                var named = NAMED.matcher(name);
+                boolean ours = SHORT.matcher(name).matches() || (named.matches() && targets.matcher(named.group(1)).matches());
+                if (ours && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0) {
                     deleteUnlessLocked(f);
                 }
             }
@@ -50,7 +63,7 @@ final class StaleTempFiles {
     }
 
     private static void deleteUnlessLocked(Path f) {
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE); FileLock lock = ch.tryLock()) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS); FileLock lock = ch.tryLock()) {
             if (lock != null) {
                 Files.deleteIfExists(f);
             }

@@ -66,6 +66,28 @@ class CheckpointLockTest {
         assertTrue(locked.getMessage().startsWith("cannot lock checkpoint directory " + dir.resolve("ck") + " ("
                 + dir.resolve("ck").resolve(CheckpointLock.FILE) + "): "), locked.getMessage());
     }
+    /** Anyone who can write into a shared directory could plant a link there to make a run overwrite another file. */
+    @Test
+    void aLockFileThatIsALinkIsRefusedAndTheFileItNamesIsLeftAlone() throws IOException {
+        Path precious = Files.writeString(dir.resolve("precious.txt"), "precious\n");
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        Path lock = Files.createSymbolicLink(ck.resolve(CheckpointLock.FILE), precious);
+        UserError symbolic = assertThrows(UserError.class, () -> CheckpointLock.take(ck));
+        assertEquals("checkpoint directory " + ck + " has a symbolic link as its lock file (" + lock + " -> " + precious
+                + "): remove the link; a run never writes through one there", symbolic.getMessage());
+        assertEquals("precious\n", Files.readString(precious));
+        Files.delete(lock);
+        Files.createLink(lock, precious);
+        UserError hard = assertThrows(UserError.class, () -> CheckpointLock.take(ck));
+        assertEquals("checkpoint directory " + ck + " has a lock file " + lock + " with 1 other hard link: remove it; a run "
+                + "never writes into a file another name shares", hard.getMessage());
+        assertEquals("precious\n", Files.readString(precious));
+        Files.delete(lock);
+        try (CheckpointLock taken = CheckpointLock.take(ck)) {
+            assertTrue(Files.readString(lock).startsWith(OWNER), "a plain lock file is made again");
+        }
+    }
+
     @Test
     void theOwnerLineNamesTheHostEvenWithoutProc() throws IOException {
         Path hostname = Files.writeString(dir.resolve("hostname"), "node-7\n");
