@@ -88,6 +88,9 @@ put('model/nan-weights.npz', npz([good_w[0], ('W2.npy', npy(5, 10, values=nan)),
 crc = bytearray(npz(good_w + [('metadata.json', metadata(SIZES))]))
 crc[200] ^= 0x55  # inside W1.npy's stored values
 put('model/bad-crc.npz', bytes(crc))
+put('model/metadata-trailing.npz', npz(good_w + [('metadata.json', metadata(SIZES) + '\n{"format": "gpu-mlp/1"}')]))
+put('model/metadata-garbage.npz', npz(good_w + [('metadata.json', metadata(SIZES) + 'garbage')]))
+put('model/metadata-duplicate-key.npz', npz(good_w + [('metadata.json', '{"layer_sizes": [1, 10], ' + metadata(SIZES)[1:])]))
 put('model/deflated-size-lie.npz', npz([('W1.npy', npy(785, 4) + bytes(1 << 20)), good_w[1], ('metadata.json', metadata(SIZES))],
                                        zipfile.ZIP_DEFLATED))
 
@@ -145,6 +148,11 @@ put('sweep/unknown-option.yaml', 'parameters:\n  launch-missiles: [true]\n')
 put('sweep/deep-nesting.yaml', 'parameters:\n  lr: ' + '[' * 5000 + ']' * 5000 + '\n')
 put('sweep/empty.yaml', '')
 put('sweep/null-value.yaml', 'parameters:\n  lr: [null]\n')
+put('sweep/latin1.yaml', 'parameters:\n  lr: [0.1]  # taux d\'apprentissage \xe9lev\xe9\n'.encode('latin1'))
+put('sweep/utf16.yaml', 'parameters:\n  lr: [0.1]\n'.encode('utf-16'))
+put('sweep/utf16le-no-bom.yaml', 'parameters:\n  lr: [0.1]\n'.encode('utf-16-le'))
+put('sweep/png.yaml', png(28, 28, bytes(29 * 28)))
+put('sweep/two-documents.yaml', 'parameters:\n  lr: [0.1]\n---\nparameters:\n  lr: [0.2]\n')
 
 # ---- result files (report) ------------------------------------------------------------------------
 put('result/not-json.json', 'not json at all')

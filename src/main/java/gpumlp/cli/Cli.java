@@ -3,6 +3,7 @@ package gpumlp.cli;
 
 import gpumlp.UserError;
 import gpumlp.gpu.GpuErrors;
+import gpumlp.util.OneLine;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -28,7 +29,9 @@ public final class Cli {
         cmd.setExecutionExceptionHandler(Cli::handleExecutionException);
         cmd.setParameterExceptionHandler(Cli::handleParameterException);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        cmd.setExecutionStrategy(Cli::execute);
+        // "@file" is an ordinary argument: no reading of argument files (a directory, a FIFO, /etc/passwd).
+        cmd.setExpandAtFiles(false);
+        cmd.setExecutionStrategy(parsed -> execute(parsed, env));
         return cmd;
     }
 
@@ -37,11 +40,19 @@ public final class Cli {
         StopSignals.early();
     }
 
-    /** Runs the chosen command; one that cannot stop with a checkpoint gets the default signal handling back first. */
-    private static int execute(CommandLine.ParseResult parsed) {
+    /**
+     * Runs the chosen command, after refusing a GPU_MLP_DEBUG in {@code env} that is neither on nor off (help aside);
+     * one that cannot stop with a checkpoint gets the default signal handling back first.
+     */
+    private static int execute(CommandLine.ParseResult parsed, java.util.Map<String, String> env) {
         CommandLine.ParseResult last = parsed;
+        boolean help = parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested();
         while (last.hasSubcommand()) {
             last = last.subcommand();
+            help |= last.isUsageHelpRequested() || last.isVersionHelpRequested();
+        }
+        if (!help) {
+            Log.checkDebugVariable(last.commandSpec().commandLine(), env);
         }
         if (!(last.commandSpec().userObject() instanceof TrainCommand t && t.stopsGracefully())) {
             StopSignals.releaseEarly();
@@ -65,9 +76,9 @@ public final class Cli {
 
     private static int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        String message = message(e);
+        String message = OneLine.of(message(e)); // the last guard: a value with a newline stays on the line
         if (cmd.getCommand() instanceof JsonLogging j && j.jsonLogs()) {
-            String msg = message != null ? message : "internal error: " + e;
+            String msg = message != null ? message : "internal error: " + OneLine.of(e.toString());
             err.println(Log.line("error", msg, null, java.util.Map.of()));
             err.flush();
             return FAILURE;
@@ -78,7 +89,7 @@ public final class Cli {
                 e.printStackTrace(err);
             }
         } else {
-            err.println("gpu-mlp: internal error: " + e);
+            err.println("gpu-mlp: internal error: " + OneLine.of(e.toString()));
             if (Log.debugWanted()) {
                 e.printStackTrace(err);
             } else {
@@ -105,7 +116,7 @@ public final class Cli {
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        String message = EnvironmentSource.explain(cmd, e.getMessage(), args);
+        String message = OneLine.of(EnvironmentSource.explain(cmd, e.getMessage(), args)); // one line, whatever was echoed
         if (jsonLogsWanted(cmd, args)) {
             err.println(Log.line("error", message + " (usage error; see --help)", null, java.util.Map.of()));
             err.flush();

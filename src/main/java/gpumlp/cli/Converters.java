@@ -39,20 +39,34 @@ final class Converters {
         }
     }
 
-    /** One hidden layer size: a whole number from 1 to {@link #MAX_HIDDEN}. */
-    static final class HiddenSize implements CommandLine.ITypeConverter<Integer> {
+    /** --hidden: one or more whole numbers from 1 to {@link #MAX_HIDDEN}, comma separated ("800", "512,256"). */
+    static final class HiddenSizes implements CommandLine.ITypeConverter<HiddenOption.HiddenSizes> {
         @Override
-        public Integer convert(String value) {
-            int h;
-            try {
-                h = Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an int");
+        public HiddenOption.HiddenSizes convert(String value) {
+            if (value.isBlank()) {
+                throw new CommandLine.TypeConversionException("the list of sizes is empty: give one or more sizes "
+                        + "separated by commas, e.g. 800 or 512,256");
             }
-            if (h < 1 || h > MAX_HIDDEN) {
-                throw new CommandLine.TypeConversionException("--hidden sizes must be between 1 and " + MAX_HIDDEN + ", got " + h);
+            String[] parts = value.split(",", -1);
+            int[] sizes = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i].strip();
+                if (part.isEmpty()) {
+                    throw new CommandLine.TypeConversionException("'" + value + "' has an empty size: give one or more "
+                            + "sizes separated by commas, e.g. 800 or 512,256");
+                }
+                try {
+                    sizes[i] = Integer.parseInt(part);
+                } catch (NumberFormatException e) {
+                    throw new CommandLine.TypeConversionException("'" + part + "' is not a whole number (sizes are "
+                            + "separated by commas, e.g. 512,256)");
+                }
+                if (sizes[i] < 1 || sizes[i] > MAX_HIDDEN) {
+                    throw new CommandLine.TypeConversionException("--hidden sizes must be between 1 and " + MAX_HIDDEN
+                            + ", got " + sizes[i]);
+                }
             }
-            return h;
+            return new HiddenOption.HiddenSizes(sizes);
         }
     }
 

@@ -1,7 +1,9 @@
-// Mixin: --device auto|cpu|gpu[:N], --threads N, --tf32 and --eager, validated before any work starts.
+// Mixin: --device auto|cpu|gpu[:N], --threads N, --tf32 and --eager (and GPU_MLP_CUDA_SYNC), validated before any work starts.
 package gpumlp.cli;
 
+import gpumlp.UserError;
 import gpumlp.backend.Backend;
+import gpumlp.gpu.SyncChecks;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -42,6 +44,13 @@ public final class DeviceOptions {
                 "--threads must be between 1 and " + MAX_THREADS + ", got " + threads);
         Checks.require(cmd, !device.equals("cpu") || !(tf32 || eager), (tf32 ? "--tf32" : "--eager")
                 + " applies to the GPU only, but --device is cpu: drop it, or use --device gpu or auto");
+        if (!device.equals("cpu")) { // read when the GPU is opened: a word it does not take is refused before any work
+            try {
+                SyncChecks.requested(cmd.getDefaultValueProvider() instanceof EnvironmentDefaults d ? d.env() : System.getenv());
+            } catch (UserError e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+        }
     }
 
     Backend open(PrintWriter log) {

@@ -85,7 +85,8 @@ public final class Devices {
             backend = new CpuBackend(threads);
             log.accept("device: " + backend.description() + " (no usable GPU: "
                     + (reason != null ? reason : "opening it failed: " + e) + ")"
-                    + (gpu.tf32() || !gpu.graphs() ? "; --tf32 and --eager have no effect on the CPU" : ""));
+                    + (gpu.tf32() || !gpu.graphs() ? "; --tf32 and --eager have no effect on the CPU" : "")
+                    + (gpu.profile() ? "; --profile has no effect on the CPU" : ""));
             return backend;
         }
         log.accept("device: " + backend.description());

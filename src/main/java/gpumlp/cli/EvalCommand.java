@@ -11,6 +11,7 @@ import gpumlp.data.Dataset;
 import gpumlp.model.LoadedModel;
 import gpumlp.model.ModelFile;
 import gpumlp.train.ValidationSplit;
+import gpumlp.util.OneLine;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,12 +98,17 @@ public final class EvalCommand implements Callable<Integer> {
     /** The validation images of the run that trained the model, from the --validation and --limit it recorded. */
     private Dataset validationImages(LoadedModel loaded) {
         Map<String, Object> training = loaded.metadata().training();
-        ValidationSplit v;
-        try {
-            v = ValidationSplit.parse(String.valueOf(training.get("validation")));
-        } catch (IllegalArgumentException e) {
+        Object recorded = training.get("validation");
+        if (recorded == null) {
             throw new UserError("model " + model.path + " records no validation split (it was saved by an older gpu-mlp): "
                     + "use --split test");
+        }
+        ValidationSplit v;
+        try {
+            v = ValidationSplit.parse(String.valueOf(recorded));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("model " + model.path + " records --validation '" + OneLine.of(String.valueOf(recorded))
+                    + "', which is not a validation split (its metadata is damaged): use --split test");
         }
         if (v.none()) {
             throw new UserError("model " + model.path + " was trained with --validation 0, so it has no validation images: "

@@ -3,16 +3,19 @@ package gpumlp.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gpumlp.util.OnOffVariable;
+import gpumlp.util.OneLine;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * Text: results on standard output, notes and warnings on standard error, as a person reads them.
  * JSON (--log-format json): the same messages on the same streams, each one object on one line with
  * "time", "level" (debug, info, warning, error), "msg" (the text line) and, for events such as an
- * epoch, "event" and its fields. Debug lines only appear with GPU_MLP_DEBUG set.
+ * epoch, "event" and its fields. Debug lines only appear with GPU_MLP_DEBUG on.
  */
 final class Log {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,9 +39,18 @@ final class Log {
         this.debug = debug;
     }
 
-    /** True when GPU_MLP_DEBUG is set. */
+    /** True when GPU_MLP_DEBUG is on (1, true, yes or on; a word it does not take is refused by {@link #checkDebugVariable}). */
     static boolean debugWanted() {
-        return System.getenv(DEBUG_VARIABLE) != null;
+        return OnOffVariable.isOn(DEBUG_VARIABLE, System.getenv(DEBUG_VARIABLE));
+    }
+
+    /** A usage error for a GPU_MLP_DEBUG in {@code env} that is neither on nor off. */
+    static void checkDebugVariable(CommandLine cmd, Map<String, String> env) {
+        try {
+            OnOffVariable.parse(DEBUG_VARIABLE, env.get(DEBUG_VARIABLE));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
     }
 
     boolean json() {
@@ -52,7 +64,7 @@ final class Log {
 
     /** A note on standard error (which device, what a resume found). */
     void note(String text) {
-        emit(err, "info", text, text, null, Map.of());
+        emit(err, "info", OneLine.of(text), text, null, Map.of());
     }
 
     /** A line for debugging on standard error, "gpu-mlp: debug: ..." in text; nothing unless debugging. */
@@ -64,7 +76,7 @@ final class Log {
 
     /** A warning on standard error, "gpu-mlp: warning: ..." in text. */
     void warn(String text) {
-        emit(err, "warning", "gpu-mlp: warning: " + text, text, null, Map.of());
+        emit(err, "warning", "gpu-mlp: warning: " + OneLine.of(text), text, null, Map.of());
     }
 
     private void emit(PrintWriter w, String level, String textLine, String msg, String event, Map<String, Object> fields) {

@@ -28,6 +28,7 @@ final class OutputChecks {
         if (file == null) {
             return;
         }
+        Checks.require(cmd, !file.toString().isEmpty(), option + " is empty: give a file name");
         Path real = real(cmd, file, option);
         FileKind kind = kind(cmd, real, option);
         if (kind.isStream()) {
@@ -60,6 +61,7 @@ final class OutputChecks {
         if (dir == null) {
             return;
         }
+        Checks.require(cmd, !dir.toString().isEmpty(), option + " is empty: give a directory");
         Path real = real(cmd, dir, option);
         FileKind kind = kind(cmd, real, option);
         Checks.require(cmd, kind != FileKind.MISSING || !Files.isSymbolicLink(dir), option + " " + dir

@@ -4,6 +4,8 @@ package gpumlp.gpu;
 import static jcuda.driver.JCudaDriver.cuStreamIsCapturing;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import gpumlp.UserError;
+import gpumlp.util.OnOffVariable;
 import java.util.Map;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstreamCaptureStatus;
@@ -15,16 +17,22 @@ import jcuda.driver.CUstreamCaptureStatus;
  * stream is captured into a CUDA graph, so the GPU backend runs its steps eagerly in this mode (see
  * GpuBackend); a capture seen here anyway is not waited on.
  */
-final class SyncChecks {
-    /** The environment variable that turns the checks on (any value but empty, 0 or false). */
-    static final String VARIABLE = "GPU_MLP_CUDA_SYNC";
+public final class SyncChecks {
+    /** The environment variable that turns the checks on (the words of {@link OnOffVariable}). */
+    public static final String VARIABLE = "GPU_MLP_CUDA_SYNC";
 
     private SyncChecks() {}
 
-    /** True when {@code env} asks for the checks. */
-    static boolean requested(Map<String, String> env) {
-        String v = env.get(VARIABLE);
-        return v != null && !v.isBlank() && !v.strip().equals("0") && !v.strip().equalsIgnoreCase("false");
+    /**
+     * True when {@code env} asks for the checks; a word other than those of {@link OnOffVariable} is a
+     * UserError naming the variable (the CLI refuses it as a usage error before the GPU is opened).
+     */
+    public static boolean requested(Map<String, String> env) {
+        try {
+            return OnOffVariable.parse(VARIABLE, env.get(VARIABLE));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
     }
 
     /** Waits for everything enqueued on {@code stream}, unless it is being captured. */

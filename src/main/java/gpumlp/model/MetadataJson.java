@@ -2,6 +2,8 @@
 package gpumlp.model;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,11 +11,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gpumlp.UserError;
+import gpumlp.util.OneLine;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Field names and order follow the model-file format "gpu-mlp/1". */
 final class MetadataJson {
@@ -55,6 +62,7 @@ final class MetadataJson {
     static ModelMetadata fromBytes(byte[] json, String source) {
         JsonNode o;
         try {
+            requireOneValueWithUniqueKeys(json, source);
             o = MAPPER.readTree(json);
         } catch (JacksonException e) {
             throw new UserError(source + " is not valid JSON: " + e.getOriginalMessage());
@@ -109,6 +117,41 @@ final class MetadataJson {
         });
         return new ModelMetadata(sizes, shape[0], shape[1], training, data, text(o, "created", source),
                 text(o, "software", source));
+    }
+
+    /**
+     * Refuses what a tree would hide: a key given twice in one object (the tree keeps the last) and
+     * anything after the first JSON value (the tree stops there). Both mean a damaged model file.
+     */
+    private static void requireOneValueWithUniqueKeys(byte[] json, String source) throws IOException {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            Deque<Set<String>> objects = new ArrayDeque<>();
+            int depth = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.START_OBJECT) {
+                    objects.push(new HashSet<>());
+                } else if (t == JsonToken.END_OBJECT) {
+                    objects.pop();
+                } else if (t == JsonToken.FIELD_NAME && !objects.peek().add(p.currentName())) {
+                    throw new UserError(source + " is damaged: the key '" + OneLine.of(p.currentName()) + "' appears twice (line "
+                            + p.currentLocation().getLineNr() + ")");
+                }
+                depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+                if (depth == 0) {
+                    break;
+                }
+            }
+            long line = p.currentLocation().getLineNr();
+            JsonToken after;
+            try {
+                after = p.nextToken();
+            } catch (JacksonException e) {
+                after = JsonToken.NOT_AVAILABLE; // garbage that is not even a JSON token
+            }
+            if (after != null) {
+                throw new UserError(source + " is damaged: there is more after the end of its JSON object (line " + line + ")");
+            }
+        }
     }
 
     private static JsonNode field(JsonNode o, String name, String source) {

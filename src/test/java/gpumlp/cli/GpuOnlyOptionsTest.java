@@ -16,7 +16,7 @@ class GpuOnlyOptionsTest {
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"train,--tf32", "train,--eager", "eval,--tf32", "bench,--eager", "bench,--tf32"})
+    @CsvSource({"train,--tf32", "train,--eager", "eval,--tf32", "bench,--eager", "bench,--tf32", "bench,--profile"})
     void aGpuOnlyOptionWithDeviceCpuIsAUsageError(String command, String option) {
         CliTest.Run r = CliTest.run(command, "--data", CliTest.SUBSET, "--device", "cpu", option);
         assertEquals(2, r.code(), r.err());

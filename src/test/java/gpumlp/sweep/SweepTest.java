@@ -111,6 +111,34 @@ class SweepTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8TextIsRefusedInWords() throws IOException {
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, "parameters:\n  lr: [0.1]  # \u00e9lev\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String m = assertThrows(UserError.class, () -> Sweep.read(latin1)).getMessage();
+        assertEquals("sweep file " + latin1 + " is not UTF-8 text (byte 0xE9 on line 2; Latin-1, UTF-16 or not text at all?): "
+                + "save it as UTF-8", m);
+        Path utf16 = dir.resolve("utf16.yaml");
+        Files.write(utf16, "parameters:\n  lr: [0.1]\n".getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        assertEquals("sweep file " + utf16 + " is UTF-16 text, not UTF-8: save it as UTF-8",
+                assertThrows(UserError.class, () -> Sweep.read(utf16)).getMessage());
+    }
+
+    @Test
+    void aSecondDocumentIsRefusedNotIgnored() throws IOException {
+        assertEquals(" holds a second YAML document (line 4): a sweep file is one document; put all the parameters in it",
+                refusal("parameters:\n  lr: [0.1]\n---\nparameters:\n  lr: [0.2]\n"));
+    }
+
+    @Test
+    void aByteOrderMarkAndDocumentMarkersAreFine() throws IOException {
+        Path bom = dir.resolve("bom.yaml");
+        Files.write(bom, "\ufeffparameters:\n  lr: [0.1, 0.2]\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(2, Sweep.read(bom).size());
+        assertEquals(Map.of("lr", "0.3"), Sweep.read(file("---\nparameters:\n  lr: [0.3]\n...\n")).combination(0));
+        assertEquals(Map.of("lr", "0.3"), Sweep.read(file("parameters:\n  lr: [0.3]  # caf\u00e9\n")).combination(0));
+    }
+
+    @Test
     void aMillionCombinationsIsTheMost() throws IOException {
         StringBuilder six = new StringBuilder("parameters:\n");
         for (int p = 0; p < 6; p++) {
