@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.UUID;
 
 /**
  * Runs of two sweeps in one directory would resume and overwrite each other's run-NNNN (combination 0
@@ -65,9 +67,10 @@ public final class SweepOwner {
         j.put("sha256", hash);
         j.put("combinations", combinations);
         j.put("created", Instant.now().toString());
-        Path temp = Files.createTempFile(sweepDir, FILE + ".", ".tmp");
+        // not createTempFile, whose mode 0600 would hide the record from the other users of a shared directory
+        Path temp = sweepDir.resolve(FILE + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
+            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j), StandardOpenOption.CREATE_NEW);
             try {
                 Files.createLink(record, temp); // atomic: fails when another task's record is there
             } catch (FileAlreadyExistsException e) {
