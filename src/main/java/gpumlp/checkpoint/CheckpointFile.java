@@ -20,7 +20,6 @@ import gpumlp.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,9 @@ import java.util.zip.ZipOutputStream;
  * The JSON holds the position (epochs done, samples into the next epoch and their running totals),
  * the layer sizes, the run's settings and data checksums (to refuse resuming another run), and the
  * finished epochs' records, and the early-stopping state: the best validation epoch and, when the run
- * keeps the best epoch's model, its weights (B{l}.npy). Reading checks every entry (zip CRCs, array shapes, finite values); any
- * problem is a {@link UserError} naming the file, so a caller can skip a damaged checkpoint.
+ * keeps the best epoch's model, its weights (B{l}.npy). Reading checks every entry (zip CRCs, array shapes, finite values)
+ * and every field's type, range and agreement with the others ({@link CheckpointFields}); any problem is a
+ * {@link UserError} naming the file, so a caller can skip a damaged checkpoint.
  */
 public final class CheckpointFile {
     public static final String FORMAT = "gpu-mlp-checkpoint/2";
@@ -101,7 +101,8 @@ public final class CheckpointFile {
         } catch (UserError e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new UserError("checkpoint " + path + " is corrupt: " + e.getMessage(), e);
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(""); // one line, whatever the library says
+            throw new UserError("checkpoint " + path + " is corrupt: " + why, e);
         }
     }
 
@@ -110,11 +111,12 @@ public final class CheckpointFile {
         if (jsonBytes == null) {
             throw new UserError(file + " has no " + JSON_ENTRY + " (truncated, or not a gpu-mlp checkpoint)");
         }
-        JsonNode json = JSON.readTree(jsonBytes);
+        JsonNode json = readJson(jsonBytes, file);
         if (json == null || !FORMAT.equals(json.path("format").asText())) {
             throw new UserError(file + " has format '" + (json == null ? "" : json.path("format").asText()) + "', expected "
                     + FORMAT);
         }
+        CheckpointFields fields = new CheckpointFields(json, file);
         JsonNode sizesNode = json.path("layer_sizes");
         int[] sizes = new int[sizesNode.size()];
         for (int i = 0; i < sizes.length; i++) {
@@ -127,8 +129,8 @@ public final class CheckpointFile {
             throw new UserError(file + ": layer_sizes has fewer than 2 layers");
         }
         int layers = sizes.length - 1;
-        boolean momentum = json.path("momentum").asBoolean();
-        boolean hasBest = json.path("best_weights").asBoolean();
+        boolean momentum = fields.flag("momentum");
+        boolean hasBest = fields.flag("best_weights");
         NetworkBounds.check(sizes, 1 + (momentum ? 1 : 0) + (hasBest ? 1 : 0), file);
         Map<String, Object> settings = object(json, "settings", file);
         Map<String, String> data = new LinkedHashMap<>();
@@ -150,25 +152,57 @@ public final class CheckpointFile {
                 b[l - 1] = npz.matrix("B" + l + ".npy", sizes[l - 1] + 1, sizes[l], "layer_sizes");
             }
         }
-        List<EpochRecord> records = new ArrayList<>();
-        for (JsonNode r : json.path("records")) {
-            HeldOut held = r.has("validation_loss") ? HeldOut.validation : HeldOut.test;
-            records.add(new EpochRecord(r.path("epoch").asInt(), r.path("lr").asDouble(), r.path("train_loss").asDouble(),
-                    r.path("train_accuracy").asDouble(), held, r.path(held.key() + "_loss").asDouble(),
-                    r.path(held.key() + "_accuracy").asDouble(), r.path("seconds").asDouble(), r.path("samples").asLong()));
+        for (String stray : npz.names()) { // a flag saying "none" while the entries are there: which one lies?
+            if ((!momentum && stray.matches("V\\d+\\.npy")) || (!hasBest && stray.matches("B\\d+\\.npy"))) {
+                throw new UserError(file + " holds the entry " + stray + " but its checkpoint.json says "
+                        + (stray.startsWith("V") ? "momentum" : "best_weights") + " false");
+            }
         }
-        int epochsDone = json.path("epochs_done").asInt(-1);
-        int into = json.path("samples_into_epoch").asInt(-1);
-        int bestEpoch = json.path("best_epoch").asInt(-1);
+        List<EpochRecord> records = fields.records();
+        int epochsDone = fields.position("epochs_done");
+        int into = fields.position("samples_into_epoch");
+        int bestEpoch = fields.position("best_epoch");
         if (epochsDone < 0 || into < 0 || records.size() != epochsDone || bestEpoch < 0 || bestEpoch > epochsDone
                 || (hasBest && bestEpoch == 0)) {
             throw new UserError(file + ": inconsistent position (epochs_done " + epochsDone + ", samples_into_epoch "
                     + into + ", " + records.size() + " epoch records, best_epoch " + bestEpoch + ")");
         }
-        TrainState state = new TrainState(epochsDone, into, json.path("partial_loss_sum").asDouble(),
-                json.path("partial_correct").asLong(), json.path("partial_seconds").asDouble(), new Network(sizes, w), v,
+        if (bestEpoch > 0 && records.get(bestEpoch - 1).heldOut() != HeldOut.validation) {
+            throw new UserError(file + ": best_epoch " + bestEpoch + " has no validation figures to be the best by");
+        }
+        for (EpochRecord r : records) { // every epoch trains the same samples, and a stop comes before the last
+            if (r.samples() != records.get(0).samples() || into >= r.samples()) {
+                throw new UserError(file + ": inconsistent sample counts (samples_into_epoch " + into + ", epoch "
+                        + r.epoch() + " trained " + r.samples() + ", epoch 1 " + records.get(0).samples() + ")");
+            }
+        }
+        double lossSum = fields.number("partial_loss_sum", 0, into == 0 ? 0 : Double.MAX_VALUE);
+        long correct = fields.whole("partial_correct", 0, into);
+        double seconds = fields.number("partial_seconds", 0, into == 0 ? 0 : Double.MAX_VALUE);
+        if (!momentum && (epochsDone > 0 || into > 0) && settings.get("momentum") instanceof Number mu
+                && mu.doubleValue() > 0) {
+            throw new UserError(file + " has no momentum state (V1.npy) though it trained with momentum " + mu);
+        }
+        TrainState state = new TrainState(epochsDone, into, lossSum, correct, seconds, new Network(sizes, w), v,
                 records, bestEpoch, hasBest ? new Network(sizes, b) : null);
         return new Loaded(state, settings, data);
+    }
+
+    /**
+     * The JSON tree; a syntax error is one line with its place ("line 1, column 80"), and a NaN or
+     * Infinity (which JSON has no numbers for) is named.
+     */
+    private static JsonNode readJson(byte[] bytes, String file) throws IOException {
+        try {
+            return JSON.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            java.util.regex.Matcher token = java.util.regex.Pattern.compile("^Non-standard token '([^']{1,20})'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            throw new UserError(file + ": " + JSON_ENTRY + " is not valid JSON" + (at == null ? "" : " (line "
+                    + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + (token.find() ? ": " + token.group(1) + " is not a JSON number" : ""), e);
+        }
     }
 
     /** A field that must be a JSON object, as a map; a checkpoint without it is damaged. */

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -105,14 +106,45 @@ public final class CheckpointStore {
 
     /** The newest checkpoint that reads back whole; each damaged newer one is reported to {@code warn} and skipped. */
     public Optional<CheckpointFile.Loaded> newestValid(Consumer<String> warn) {
+        return newestValid(warn, c -> null);
+    }
+
+    /**
+     * The newest checkpoint that reads back whole and fits: {@code misfit} says why one does not (null:
+     * it fits), and may throw to refuse the directory. Each one skipped is reported to {@code warn}.
+     */
+    public Optional<CheckpointFile.Loaded> newestValid(Consumer<String> warn, Function<CheckpointFile.Loaded, String> misfit) {
         List<Path> all = list();
         for (int i = all.size() - 1; i >= 0; i--) {
+            Path file = all.get(i);
+            CheckpointFile.Loaded c;
             try {
-                return Optional.of(CheckpointFile.load(all.get(i)));
+                c = CheckpointFile.load(file);
             } catch (UserError e) {
-                warn.accept("skipping " + e.getMessage());
+                warn.accept("skipping checkpoint " + file + ": " + reason(e.getMessage(), "checkpoint " + file));
+                continue;
             }
+            String why = misfit.apply(c); // outside the try: its refusal of the directory is not a skip
+            if (why == null) {
+                return Optional.of(c);
+            }
+            warn.accept("skipping checkpoint " + file + ": " + why);
         }
         return Optional.empty();
+    }
+
+    /**
+     * What is wrong, without the file's name that starts most messages: "checkpoint F has no X" becomes "it has
+     * no X", "checkpoint F: X is 5" becomes "X is 5", "checkpoint F, entry W1.npy: ..." becomes "entry W1.npy: ...".
+     */
+    static String reason(String message, String source) {
+        if (!message.startsWith(source)) {
+            return message;
+        }
+        String rest = message.substring(source.length());
+        if (rest.startsWith(": ") || rest.startsWith(", ")) {
+            return rest.substring(2);
+        }
+        return rest.startsWith(" ") ? "it" + rest : message;
     }
 }

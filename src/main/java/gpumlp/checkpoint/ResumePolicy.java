@@ -31,16 +31,30 @@ public final class ResumePolicy {
 
     /**
      * The newest valid checkpoint's state, after checking that it belongs to this run; null (start
-     * from scratch) when the directory has none. Damaged checkpoints are skipped, each with a warning;
+     * from scratch) when the directory has none. Damaged checkpoints are skipped, each with a warning, and
+     * so is one whose position cannot be this run's (it has the run's settings and data, so it is damaged);
      * one of another run is a {@link UserError}.
      */
     public static TrainState resumeState(CheckpointStore store, Run run, Consumer<String> warn, Consumer<String> note) {
-        Optional<CheckpointFile.Loaded> found = store.newestValid(warn);
+        Optional<CheckpointFile.Loaded> found = store.newestValid(warn, c -> {
+            requireSameRun(store, run, c);
+            return misfit(run, c.state());
+        });
         if (found.isEmpty()) {
             note.accept("no checkpoint in " + store.dir() + " yet: starting from epoch 1");
             return null;
         }
         CheckpointFile.Loaded c = found.get();
+        if (c.state().epochsDone() > run.epochs()) {
+            throw new UserError("the checkpoint in " + store.dir() + " is after epoch " + c.state().epochsDone()
+                    + ", beyond --epochs " + run.epochs());
+        }
+        note.accept("resuming " + c.state().position() + " from " + store.dir());
+        return c.state();
+    }
+
+    /** Refuses a checkpoint written with other settings, data or layer sizes: another run's. */
+    private static void requireSameRun(CheckpointStore store, Run run, CheckpointFile.Loaded c) {
         Map<String, Object> now = comparable(run.settings());
         Map<String, Object> then = comparable(c.settings());
         Set<String> keys = new LinkedHashSet<>(now.keySet());
@@ -60,18 +74,21 @@ public final class ResumePolicy {
             throw new UserError("the checkpoint in " + store.dir() + " holds a " + c.state().weights().shape()
                     + " network, not " + Arrays.toString(run.sizes()));
         }
-        int into = c.state().samplesIntoEpoch();
+    }
+
+    /** Why a checkpoint of this run's settings and data cannot be where the run stood (so it is damaged); null if it fits. */
+    private static String misfit(Run run, TrainState s) {
+        int into = s.samplesIntoEpoch();
         if (into >= run.samples() || into % run.batchSize() != 0) {
-            throw new UserError("the checkpoint in " + store.dir() + " stands " + c.state().position()
-                    + ", which does not fit " + run.samples() + " samples in batches of " + run.batchSize()
-                    + ": it is damaged or from another run; use another --checkpoint-dir");
+            return "it stands " + s.position() + ", which does not fit " + run.samples() + " samples in batches of "
+                    + run.batchSize();
         }
-        if (c.state().epochsDone() > run.epochs()) {
-            throw new UserError("the checkpoint in " + store.dir() + " is after epoch " + c.state().epochsDone()
-                    + ", beyond --epochs " + run.epochs());
+        for (var r : s.records()) {
+            if (r.samples() != run.samples()) {
+                return "its epoch " + r.epoch() + " trained " + r.samples() + " samples, not the run's " + run.samples();
+            }
         }
-        note.accept("resuming " + c.state().position() + " from " + store.dir());
-        return c.state();
+        return null;
     }
 
     /**

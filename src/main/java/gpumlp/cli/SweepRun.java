@@ -3,6 +3,7 @@ package gpumlp.cli;
 
 import gpumlp.UserError;
 import gpumlp.sweep.Sweep;
+import gpumlp.sweep.SweepOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * plus the combination's values, writing model, metrics, checkpoints and result.json into
  * SWEEP_DIR/run-NNNN (and its TensorBoard events into TENSORBOARD_DIR/run-NNNN), always with --resume: a scheduler that restarts the job (a preempted pod, a
  * requeued array task) continues where it stopped. N comes from --sweep-index, else from
- * JOB_COMPLETION_INDEX (Kubernetes Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm array).
+ * JOB_COMPLETION_INDEX (Kubernetes Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm array). The sweep directory
+ * belongs to one sweep file's content ({@link SweepOwner}): another sweep's task is refused.
  */
 final class SweepRun {
     /** Options the sweep sets itself, so neither the command line nor the sweep file may. */
@@ -94,6 +96,7 @@ final class SweepRun {
                 args.add(p.getValue());
             }
         }
+        SweepOwner.claim(train.sweepDir, train.sweep, size); // a directory holds the runs of one sweep only
         Path dir = train.sweepDir.resolve(String.format(Locale.ROOT, "run-%04d", index));
         for (String name : List.of("model.npz", "metrics.jsonl", "result.json", "checkpoints")) {
             OutputChecks.notInput(cmd, dir.resolve(name), "--sweep-dir " + train.sweepDir + ": the run's", train.sweep,

@@ -56,7 +56,7 @@ public final class SweepReport {
         this.missing = missing;
     }
 
-    /** Reads every result.json below {@code dir}. */
+    /** Reads every result.json below {@code dir}, following links (a link back up, a loop, is listed as unreadable). */
     public static SweepReport collect(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new UserError("report: " + dir + " is not a directory");
@@ -64,7 +64,8 @@ public final class SweepReport {
         List<Path> files = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         try {
-            Files.walkFileTree(dir, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4,
+            // links are followed (a cluster's result directories often are links); a loop is listed, not walked
+            Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), 4,
                     new java.nio.file.SimpleFileVisitor<>() {
                         @Override
                         public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
@@ -76,7 +77,9 @@ public final class SweepReport {
 
                         @Override
                         public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-                            unreadable.add(file + ": " + IoErrors.describe(e)); // e.g. lost+found on a volume
+                            unreadable.add(file + ": " + (e instanceof java.nio.file.FileSystemLoopException
+                                    ? "a link to a directory above it (a loop), not followed"
+                                    : IoErrors.describe(e))); // e.g. lost+found on a volume
                             return java.nio.file.FileVisitResult.CONTINUE;
                         }
                     });

@@ -111,7 +111,9 @@ class CheckpointFileTest {
     @Test
     void theBestEpochMayBeTheLastOneFinished() {
         TrainState s = rich();
-        TrainState atBest = new TrainState(2, 0, 0, 0, 0, s.weights(), null, s.records(), 2, s.best());
+        List<EpochRecord> validated = List.of(s.records().get(0),
+                new EpochRecord(2, 0.05, 0.6, 0.8, HeldOut.validation, 0.5, 0.85, 1.5, 600));
+        TrainState atBest = new TrainState(2, 0, 0, 0, 0, s.weights(), null, validated, 2, s.best());
         TrainState t = CheckpointFile.load(save(atBest)).state();
         assertEquals(2, t.bestEpoch());
         assertSameNetwork(s.best(), t.best());
@@ -120,6 +122,20 @@ class CheckpointFileTest {
 
     /** A copy of {@code valid} with its checkpoint.json edited, or (edit null) without it. */
     private Path edited(Path valid, Consumer<ObjectNode> edit) throws IOException {
+        return rewritten(valid, name -> true, edit == null ? null : text -> {
+            ObjectNode json = (ObjectNode) JSON.readTree(text);
+            edit.accept(json);
+            return JSON.writeValueAsString(json);
+        });
+    }
+
+    /** The JSON text as a function of the text: a test can write what Jackson would not (a bare NaN). */
+    private interface TextEdit {
+        String apply(String text) throws IOException;
+    }
+
+    /** A copy of {@code valid} with the entries {@code keep} accepts and its checkpoint.json's text edited (null: dropped). */
+    private Path rewritten(Path valid, java.util.function.Predicate<String> keep, TextEdit edit) throws IOException {
         Path out = dir.resolve("edited-" + System.nanoTime() + ".npz");
         try (ZipFile in = new ZipFile(valid.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
             for (ZipEntry e : Collections.list(in.entries())) {
@@ -128,9 +144,10 @@ class CheckpointFileTest {
                     if (edit == null) {
                         continue;
                     }
-                    ObjectNode json = (ObjectNode) JSON.readTree(bytes);
-                    edit.accept(json);
-                    bytes = JSON.writeValueAsBytes(json);
+                    bytes = edit.apply(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                } else if (!keep.test(e.getName())) {
+                    continue;
                 }
                 zip.putNextEntry(new ZipEntry(e.getName()));
                 zip.write(bytes);
@@ -230,5 +247,107 @@ class CheckpointFileTest {
             j.put("best_epoch", 0);
         });
         assertTrue(refusal(once).contains("lacks the entry W1.npy") || refusal(once).contains("W1.npy"), refusal(once));
+    }
+    /** A field edited in checkpoint.json: the JSON value the test writes, by a path into the tree. */
+    private static void set(ObjectNode j, String path, String jsonValue) {
+        String[] parts = path.split("\\.");
+        com.fasterxml.jackson.databind.JsonNode node = j;
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = parts[i].matches("\\d+") ? node.get(Integer.parseInt(parts[i])) : node.get(parts[i]);
+        }
+        try {
+            ((ObjectNode) node).set(parts[parts.length - 1], JSON.readTree(jsonValue));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(jsonValue, e);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "records.0.validation_accuracy | '\"NaN\"'  | records[0].validation_accuracy is \"NaN\", not a finite number",
+        "records.0.validation_accuracy | 1.5          | records[0].validation_accuracy is 1.5, outside the range 0 to 1",
+        "records.1.test_loss           | -0.5         | records[1].test_loss is -0.5, outside the range from 0 up",
+        "records.0.train_accuracy      | null         | records[0].train_accuracy is null, not a finite number",
+        "records.1.epoch               | 1            | records[1].epoch is 1, not 2",
+        "records.1.samples             | 0            | records[1].samples is 0, outside the range 1 to 2147483647",
+        "records.0.lr                  | '\"0.1\"'  | records[0].lr is \"0.1\", not a finite number",
+        "partial_correct               | 1000000000000 | partial_correct is 1000000000000, outside the range 0 to 40",
+        "partial_correct               | -1           | partial_correct is -1, outside the range 0 to 40",
+        "partial_correct               | 1e30         | partial_correct is 1.0E30, not a whole number",
+        "partial_loss_sum              | -3           | partial_loss_sum is -3, outside the range from 0 up",
+        "partial_seconds               | '\"x\"'    | partial_seconds is \"x\", not a finite number",
+        "momentum                      | '\"yes\"'  | momentum is \"yes\", not true or false",
+        "best_weights                  | 1            | best_weights is 1, not true or false",
+        "epochs_done                   | '\"2\"'    | epochs_done is \"2\", not a whole number",
+        "samples_into_epoch            | 99999999999  | samples_into_epoch is 99999999999, outside the range -2147483648 to 2147483647",
+        "samples_into_epoch            | 600          | inconsistent sample counts (samples_into_epoch 600, epoch 1 trained 600, epoch 1 600)",
+        "records.1.samples             | 700          | inconsistent sample counts (samples_into_epoch 40, epoch 2 trained 700, epoch 1 600)",
+        "records                       | '{}'         | records is {}, not a list of epoch records",
+    })
+    void aFieldOfTheWrongTypeOrOutOfRangeIsRefusedByName(String field, String value, String why) throws IOException {
+        Path bad = edited(save(rich()), j -> set(j, field, value));
+        assertEquals("checkpoint " + bad + ": " + why, refusal(bad));
+    }
+
+    @Test
+    void runningTotalsAtAnEpochBoundaryMustBeZero() throws IOException {
+        TrainState s = rich();
+        Path boundary = save(new TrainState(2, 0, 0, 0, 0, s.weights(), s.momentum(), s.records(), 1, s.best()));
+        Path bad = edited(boundary, j -> j.put("partial_correct", 3));
+        assertEquals("checkpoint " + bad + ": partial_correct is 3, not 0", refusal(bad));
+        Path loss = edited(boundary, j -> j.put("partial_loss_sum", 2.5));
+        assertEquals("checkpoint " + loss + ": partial_loss_sum is 2.5, not 0", refusal(loss));
+    }
+
+    @Test
+    void theBestEpochMustHaveValidationFigures() throws IOException {
+        Path bad = edited(save(rich()), j -> j.put("best_epoch", 2)); // epoch 2 was scored on the test set
+        assertEquals("checkpoint " + bad + ": best_epoch 2 has no validation figures to be the best by", refusal(bad));
+    }
+
+    @Test
+    void momentumOrBestEntriesTheJsonDisownsAreRefused() throws IOException {
+        Path valid = save(rich());
+        Path noMomentum = edited(valid, j -> j.put("momentum", false));
+        assertEquals("checkpoint " + noMomentum + " holds the entry V1.npy but its checkpoint.json says momentum false",
+                refusal(noMomentum));
+        Path noBest = edited(valid, j -> j.put("best_weights", false));
+        assertEquals("checkpoint " + noBest + " holds the entry B1.npy but its checkpoint.json says best_weights false",
+                refusal(noBest));
+    }
+
+    @Test
+    void aRunWithMomentumMustHaveSavedItsState() throws IOException {
+        Path valid = save(rich());
+        Path dropped = rewritten(valid, name -> !name.startsWith("V"), text -> {
+            ObjectNode j = (ObjectNode) JSON.readTree(text);
+            j.put("momentum", false);
+            ((ObjectNode) j.get("settings")).put("momentum", 0.9);
+            return JSON.writeValueAsString(j);
+        });
+        assertEquals("checkpoint " + dropped + " has no momentum state (V1.npy) though it trained with momentum 0.9",
+                refusal(dropped));
+        Path none = rewritten(valid, name -> !name.startsWith("V"), text -> {
+            ObjectNode j = (ObjectNode) JSON.readTree(text);
+            j.put("momentum", false);
+            ((ObjectNode) j.get("settings")).put("momentum", 0.0);
+            return JSON.writeValueAsString(j);
+        });
+        assertNull(CheckpointFile.load(none).state().momentum(), "momentum 0: no state to save");
+    }
+
+    @Test
+    void jsonThatIsNotJsonIsOneLineInWords() throws IOException {
+        Path valid = save(rich());
+        Path nan = rewritten(valid, name -> true, text -> text.replaceFirst("\"partial_loss_sum\":[^,]+", "\"partial_loss_sum\":NaN"));
+        String m = refusal(nan);
+        assertTrue(m.startsWith("checkpoint " + nan + ": checkpoint.json is not valid JSON (line 1, column "), m);
+        assertTrue(m.endsWith("): NaN is not a JSON number"), m);
+        Path cut = rewritten(valid, name -> true, text -> text.substring(0, text.length() / 2));
+        String c = refusal(cut);
+        assertTrue(c.startsWith("checkpoint " + cut + ": checkpoint.json is not valid JSON (line 1, column "), c);
+        for (String message : List.of(m, c)) {
+            assertTrue(!message.contains("\n") && !message.contains("Feature") && !message.contains("Source"), message);
+        }
     }
 }

@@ -29,7 +29,7 @@ class CheckpointStoreTest {
     private static TrainState at(int epochsDone, int samplesIntoEpoch) {
         List<EpochRecord> records = new ArrayList<>();
         for (int e = 1; e <= epochsDone; e++) {
-            records.add(new EpochRecord(e, 0.1, 0.5, 0.8, HeldOut.test, 0.4, 0.85, 1.0, 100));
+            records.add(new EpochRecord(e, 0.1, 0.5, 0.8, HeldOut.test, 0.4, 0.85, 1.0, 60_000));
         }
         return new TrainState(epochsDone, samplesIntoEpoch, 0, 0, 0, NET, null, records, 0, null);
     }
@@ -74,6 +74,33 @@ class CheckpointStoreTest {
         assertTrue(store.newestValid(warnings::add).isEmpty());
         assertEquals(List.of(), warnings);
         assertEquals(dir.resolve("later"), store.dir());
+    }
+
+    @Test
+    void eachSkippedCheckpointIsOneLineNamingItThenWhatIsWrong() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 5);
+        store.save(at(1, 0), Map.of(), Map.of());
+        Path noJson = dir.resolve("checkpoint-e0002-s00000000.npz");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(noJson))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("W1.npy"));
+        }
+        Path junk = Files.writeString(dir.resolve("checkpoint-e0003-s00000000.npz"), "junk");
+        List<String> warnings = new ArrayList<>();
+        assertEquals(1, store.newestValid(warnings::add).orElseThrow().state().epochsDone());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("skipping checkpoint " + junk + ": it is corrupt or truncated: "), warnings.get(0));
+        assertEquals("skipping checkpoint " + noJson + ": it has no checkpoint.json (truncated, or not a gpu-mlp checkpoint)",
+                warnings.get(1));
+    }
+
+    @Test
+    void aMessageNotStartingWithTheFileIsKeptWhole() {
+        assertEquals("cannot read checkpoint c.npz: denied", CheckpointStore.reason("cannot read checkpoint c.npz: denied",
+                "checkpoint c.npz"));
+        assertEquals("entry W1.npy: shape (1, 2)", CheckpointStore.reason("checkpoint c.npz, entry W1.npy: shape (1, 2)",
+                "checkpoint c.npz"));
+        assertEquals("layer_sizes is odd", CheckpointStore.reason("checkpoint c.npz: layer_sizes is odd", "checkpoint c.npz"));
+        assertEquals("checkpoint c.npzz is odd", CheckpointStore.reason("checkpoint c.npzz is odd", "checkpoint c.npz"));
     }
 
     @Test

@@ -97,12 +97,31 @@ class ResumePolicyTest {
     }
 
     @Test
-    void aPositionThatDoesNotFitTheBatchesIsRefused() {
+    void aPositionThatDoesNotFitTheBatchesIsSkippedForThePreviousCheckpoint() {
         CheckpointStore store = new CheckpointStore(dir, 3);
-        store.save(at(0, 25), SETTINGS, DATA);
-        UserError e = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 4)));
-        assertTrue(e.getMessage().contains("which does not fit 100 samples in batches of 10"), e.getMessage());
+        store.save(at(1, 0), SETTINGS, DATA);
+        Path odd = store.save(at(1, 25), SETTINGS, DATA);
+        TrainState s = resume(store, run(SETTINGS, DATA, SIZES, 4));
+        assertEquals(1, s.epochsDone());
+        assertEquals(0, s.samplesIntoEpoch());
+        assertEquals(List.of("skipping checkpoint " + odd + ": it stands in epoch 2 after 25 samples, which does not fit "
+                + "100 samples in batches of 10"), warnings);
+        assertEquals(List.of("resuming after epoch 1 from " + dir), notes);
     }
+
+    @Test
+    void epochsOfAnotherSampleCountAreSkipped() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(1, 0), SETTINGS, DATA);
+        TrainState two = at(2, 0);
+        List<EpochRecord> records = new ArrayList<>(two.records());
+        records.set(1, new EpochRecord(2, 0.1, 0.5, 0.8, HeldOut.test, 0.4, 0.85, 1.0, 90));
+        records.set(0, new EpochRecord(1, 0.1, 0.5, 0.8, HeldOut.test, 0.4, 0.85, 1.0, 90));
+        store.save(new TrainState(2, 0, 0, 0, 0, two.weights(), null, records, 0, null), SETTINGS, DATA);
+        assertEquals(1, resume(store, run(SETTINGS, DATA, SIZES, 4)).epochsDone());
+        assertTrue(warnings.get(0).endsWith(": its epoch 1 trained 90 samples, not the run's 100"), warnings.toString());
+    }
+
     @Test
     void aRunWhoseLastCheckpointIsItsLastEpochResumesToFinish() {
         CheckpointStore store = new CheckpointStore(dir, 3);
@@ -113,14 +132,24 @@ class ResumePolicyTest {
     }
 
     @Test
-    void aPositionAtOrPastTheEndOfAnEpochIsRefused() {
+    void aPositionAtOrPastTheEndOfAnEpochIsSkipped() {
         CheckpointStore store = new CheckpointStore(dir, 3);
         store.save(at(0, 100), SETTINGS, DATA); // 100 samples an epoch: 100 in is the next epoch's start, never saved so
-        UserError e = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 4)));
-        assertTrue(e.getMessage().contains("stands in epoch 1 after 100 samples, which does not fit 100 samples"), e.getMessage());
+        assertNull(resume(store, run(SETTINGS, DATA, SIZES, 4)), "no valid checkpoint left: a fresh start");
+        assertTrue(warnings.get(0).contains("stands in epoch 1 after 100 samples, which does not fit 100 samples"),
+                warnings.toString());
         CheckpointStore last = new CheckpointStore(dir.resolve("last-step"), 3);
         last.save(at(0, 90), SETTINGS, DATA);
         assertEquals(90, resume(last, run(SETTINGS, DATA, SIZES, 4)).samplesIntoEpoch(), "before the epoch's last step");
+    }
+
+    @Test
+    void anotherRunsCheckpointIsRefusedEvenWhenItsPositionDoesNotFitEither() {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(0, 25), Map.of("lr", 0.5, "epochs", 4), DATA);
+        UserError e = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 4)));
+        assertTrue(e.getMessage().contains("was written with lr = 0.5 but this run has 0.1"), e.getMessage());
+        assertEquals(List.of(), warnings, "refused, not skipped: starting afresh would mix two runs in one directory");
     }
 
     @Test

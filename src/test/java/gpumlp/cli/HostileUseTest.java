@@ -178,7 +178,7 @@ class HostileUseTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("skipping checkpoint " + ck.resolve("checkpoint-e99999999999999999999-s00000000.npz")),
                 r.err());
-        assertTrue(r.err().contains("checkpoint-e0005-s00000000.npz is a FIFO"), r.err());
+        assertTrue(r.err().contains("checkpoint-e0005-s00000000.npz: it is a FIFO"), r.err());
         assertTrue(r.err().contains("resuming after epoch 1"), r.err());
 
         SpecialFiles.fifo(ck.resolve("checkpoint-e0003-s00000000.npz"));

@@ -3,6 +3,7 @@ package gpumlp.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -182,5 +183,19 @@ class SweepReportTest {
         } finally {
             Files.setPosixFilePermissions(locked.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
+    }
+
+    @Test
+    void linkedDirectoriesAreFollowedAndALoopIsListedWithoutHanging() throws IOException {
+        result("sweep/run-0000", "\"validation_accuracy\": 0.9, \"validation_loss\": 0.2, \"test_accuracy\": 0.9, \"test_loss\": 0.3");
+        result("elsewhere/run-0007", "\"validation_accuracy\": 0.8, \"validation_loss\": 0.2, \"test_accuracy\": 0.8, "
+                + "\"test_loss\": 0.3");
+        Files.createSymbolicLink(dir.resolve("sweep/run-0001"), dir.resolve("elsewhere/run-0007")); // a run that is a link
+        Files.createSymbolicLink(dir.resolve("sweep/back"), dir.resolve("sweep")); // a loop
+        Path latest = Files.createSymbolicLink(dir.resolve("latest"), dir.resolve("sweep")); // the directory given is a link
+        SweepReport r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> SweepReport.collect(latest));
+        assertEquals(List.of("run-0000", "run-0001"), r.rows().stream().map(SweepReport.Row::run).toList());
+        assertEquals(List.of(latest.resolve("back") + ": a link to a directory above it (a loop), not followed"),
+                r.unreadable());
     }
 }
