@@ -837,6 +837,7 @@ public final class GpuBackend implements Backend {
             c.register(epoch);
             c.register(this::freeModelBuffers);
             c.register(ctx::synchronize);
+            c.register(ctx::joinSideIfForked); // a step that failed between fork and join: its side work is waited for too
             c.register(ctx::makeCurrent);
         }
     }

@@ -185,10 +185,16 @@ public final class GpuErrors {
                 + ": use a smaller --batch-size or --hidden, free the GPU (see nvidia-smi), or use --device cpu";
     }
 
-    /** Bytes as MiB with one decimal, or GiB from 1 GiB on. */
+    /** Bytes as a count below 1 KiB, else KiB, MiB or GiB with one decimal; a negative size (a change) keeps its sign. */
     static String size(long bytes) {
-        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
-                : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        long b = Math.abs(bytes);
+        String sign = bytes < 0 ? "-" : "";
+        if (b < 1L << 10) {
+            return sign + b + " bytes";
+        }
+        return sign + (b >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30))
+                : b >= 1L << 20 ? String.format(Locale.ROOT, "%.1f MiB", b / 1048576.0)
+                : String.format(Locale.ROOT, "%.1f KiB", b / 1024.0));
     }
 
     static String missingLibrary(String lib) {

@@ -14,8 +14,10 @@ public final class KernelCompileException extends RuntimeException {
 
     /** One line: the file, NVRTC's first error line, and what to do. */
     public String summary() {
+        String cause = getCause() == null ? "" : String.valueOf(getCause().getMessage()).strip().split("\\s+", 2)[0];
         String first = log.lines().filter(l -> l.contains("error")).findFirst()
-                .orElse(log.lines().filter(l -> !l.isBlank()).findFirst().orElse("no log")).strip();
+                .orElse(log.lines().filter(l -> !l.isBlank()).findFirst()
+                        .orElse(cause.isEmpty() ? "no log" : cause + ", no log")).strip();
         return "NVRTC could not compile the kernels of " + file + " (" + first + "): check that NVRTC is CUDA 12 "
                 + "(libnvrtc.so.12) and run doctor, or use --device cpu";
     }

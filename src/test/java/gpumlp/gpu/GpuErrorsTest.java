@@ -88,6 +88,15 @@ class GpuErrorsTest {
     }
 
     @Test
+    void sizesReadWellFromBytesToGibibytes() {
+        assertEquals("12 bytes", GpuErrors.size(12));
+        assertEquals("3.1 KiB", GpuErrors.size(3136));
+        assertEquals("32.0 MiB", GpuErrors.size(32L << 20));
+        assertEquals("1.5 GiB", GpuErrors.size(3L << 29));
+        assertEquals("-2.0 MiB", GpuErrors.size(-(2L << 20)));
+    }
+
+    @Test
     void aFailedCaptureSuggestsEagerSteps() {
         String r = GpuErrors.describe(thrownBy("CUDA_ERROR_STREAM_CAPTURE_INVALIDATED", "jcuda.driver.JCudaDriver",
                 "cuStreamEndCapture", "CudaGraph"));
@@ -177,6 +186,10 @@ class GpuErrorsTest {
                 "relu.cu(3): warning: x\nrelu.cu(4): error: expected a \";\"\n", new CudaException("NVRTC_ERROR_COMPILATION"));
         assertEquals("NVRTC could not compile the kernels of relu.cu (relu.cu(4): error: expected a \";\"): check that "
                 + "NVRTC is CUDA 12 (libnvrtc.so.12) and run doctor, or use --device cpu", GpuErrors.describe(k));
+        KernelCompileException silent = new KernelCompileException("gather.cu", "--fmad=false", "",
+                new CudaException("NVRTC_ERROR_INTERNAL_ERROR (detail)"));
+        assertTrue(GpuErrors.describe(silent).startsWith("NVRTC could not compile the kernels of gather.cu "
+                + "(NVRTC_ERROR_INTERNAL_ERROR, no log): "), GpuErrors.describe(silent));
     }
 
     @Test

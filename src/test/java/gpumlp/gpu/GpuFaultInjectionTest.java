@@ -9,8 +9,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jcuda.driver.JCudaDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,12 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * A recipe is trained through the CLI, in this process, once to count the fault-injection points it
- * passes ({@link FaultInjection}), then once more for every point k with the k-th call failing. This
- * test holds its own reference to the GPU's primary context, so device memory a failed run leaks stays
- * allocated and shows in cuMemGetInfo; the counting run comes first, so the one-time allocations of
- * the process (cuBLAS's kernels, lazily loaded) are made before the baseline is taken. Problems are
- * collected over all k and reported together. FAULT_STRIDE=N (environment) tries every N-th k only.
+ * A recipe is trained through the CLI, in this process, once to warm up and twice to count the
+ * fault-injection points it passes ({@link FaultInjection}), then once more for every point k with the
+ * k-th call failing. This test holds its own reference to the GPU's primary context, so device memory
+ * a failed run leaks stays allocated and shows in cuMemGetInfo; the clean runs come first, so the
+ * one-time work of the process (the kernels compiled by NVRTC, cuBLAS's kernels loaded lazily) is done
+ * before the baseline is taken. NVRTC's own failures are therefore not injected here (KernelCompilerTest
+ * covers a refused compile). Problems are collected over all k and reported together. FAULT_STRIDE=N
+ * (environment) tries every N-th k, and the first of each kind of call, only.
  */
 @Tag("gpu")
 class GpuFaultInjectionTest {
@@ -89,18 +93,42 @@ class GpuFaultInjectionTest {
         return total[0] - free[0];
     }
 
-    /** The points to make fail out of n: every one, or every FAULT_STRIDE-th and the last. */
-    private static List<Integer> tried(int n) {
+    /**
+     * The points of {@code calls} to make fail: every one, or with FAULT_STRIDE=N every N-th, the last,
+     * and the first of each kind of call (so a stride still tries every kind).
+     */
+    private static List<Integer> tried(List<String> calls) {
         String s = System.getenv("FAULT_STRIDE");
         int stride = s == null || s.isBlank() ? 1 : Math.max(1, Integer.parseInt(s.strip()));
+        Set<String> kinds = new HashSet<>();
         List<Integer> ks = new ArrayList<>();
-        for (int k = 0; k < n; k += stride) {
-            ks.add(k);
-        }
-        if (n > 0 && ks.get(ks.size() - 1) != n - 1) {
-            ks.add(n - 1);
+        for (int k = 0; k < calls.size(); k++) {
+            if (kinds.add(calls.get(k)) || k % stride == 0 || k == calls.size() - 1) {
+                ks.add(k);
+            }
         }
         return ks;
+    }
+
+    /**
+     * The points a clean run of {@code recipe} passes: the recipe is trained once unarmed first (the
+     * kernels are compiled once per process, cuBLAS loads its kernels on first use), then twice counting,
+     * and the two runs must pass the same points, or trying each one in turn would not mean much.
+     */
+    private List<String> cleanCalls(String recipe) {
+        assertEquals(0, train("gpu", recipe, "warm-up.npz").code(), "the recipe trains");
+        List<List<String>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            FaultInjection.arm(Integer.MAX_VALUE, ERROR);
+            Run r = train("gpu", recipe, "counting-" + i + ".npz");
+            FaultInjection.disarm();
+            assertEquals(0, r.code(), r.err());
+            runs.add(FaultInjection.seen());
+        }
+        assertEquals(runs.get(0), runs.get(1), "two clean runs pass the same points");
+        assertTrue(runs.get(0).stream().noneMatch(c -> c.startsWith("nvrtc")),
+                "compiled once per process, the kernels are not compiled again: " + runs.get(0));
+        return runs.get(0);
     }
 
     /** What is wrong with a run whose k-th point failed, or null: exit 1 and one clear line naming the error. */
@@ -126,14 +154,10 @@ class GpuFaultInjectionTest {
         List<String> problems = new ArrayList<>();
         long t0 = System.nanoTime();
         try (CudaContext holder = CudaContext.open(0)) {
-            FaultInjection.arm(Integer.MAX_VALUE, ERROR);
-            Run clean = train("gpu", recipe, "counting.npz");
-            FaultInjection.disarm();
-            assertEquals(0, clean.code(), clean.err());
-            List<String> calls = FaultInjection.seen();
+            List<String> calls = cleanCalls(recipe);
             long baseline = used(holder);
             int runs = 0;
-            for (int k : tried(calls.size())) {
+            for (int k : tried(calls)) {
                 FaultInjection.arm(k, ERROR);
                 Run r = train("gpu", recipe, "run-" + k + ".npz");
                 FaultInjection.disarm();
@@ -166,9 +190,11 @@ class GpuFaultInjectionTest {
     void autoFallsBackToTheCpuOnEveryFailureWhileOpening(String recipe) {
         List<String> problems = new ArrayList<>();
         try (CudaContext holder = CudaContext.open(0)) {
+            cleanCalls(recipe);
             List<String> opening = openingPoints();
+            assertEquals(opening, openingPoints(), "two openings pass the same points");
             long baseline = used(holder);
-            for (int k : tried(opening.size())) {
+            for (int k : tried(opening)) {
                 FaultInjection.arm(k, ERROR);
                 Run r = train("auto", recipe, "auto-" + k + ".npz");
                 FaultInjection.disarm();
@@ -199,11 +225,8 @@ class GpuFaultInjectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"graphs"})
     void outOfMemorySaysHowMuchWasNeededAndIsFree(String recipe) {
+        List<String> calls = cleanCalls(recipe);
         int opened = openingPoints().size();
-        FaultInjection.arm(Integer.MAX_VALUE, ERROR);
-        assertEquals(0, train("gpu", recipe, "counting.npz").code());
-        FaultInjection.disarm();
-        List<String> calls = FaultInjection.seen();
         int k = calls.subList(opened, calls.size()).indexOf("cuMemAlloc") + opened; // past the backend's own buffers
         FaultInjection.arm(k, "CUDA_ERROR_OUT_OF_MEMORY");
         Run r = train("gpu", recipe, "oom.npz");
