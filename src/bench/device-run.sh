@@ -21,8 +21,8 @@ mkdir -p "$OUT"
 J="bash .devkit/run java -Xmx16g gpumlp.Main"
 T0=$SECONDS
 ALL="info doctor twin-check deform-tests bench-fp32 bench-tf32 ours-simard torch-simard ours-ciresan torch-ciresan gpu-tests summary"
-# Not in the default run, named when wanted (the GPU backend's checks: bash src/bench/device-run.sh info gpu-tests
-# fault-tests bench-plain): every CUDA call of three small training runs made to fail in turn, and the README's
+# Not in the default run, named when wanted (the GPU backend's checks: bash src/bench/device-run.sh info fault-tests
+# gpu-tests bench-plain): every CUDA call of three small training runs made to fail in turn, and the README's
 # 784-800-10 bench at batch 1, 128 and 8192 to compare with its figures.
 EXTRA="fault-tests bench-plain"
 
