@@ -125,7 +125,7 @@ class HostilePathsTest {
     /** Whole numbers take ASCII digits only: Java's own parsing also takes full-width or Arabic-Indic digits. */
     @ParameterizedTest
     @ValueSource(strings = {"--hidden=\uff11\uff16", "--epochs=\uff11", "--batch-size=\u0661\u0666", "--patience=\uff12",
-        "--hidden=16,\uff18"})
+        "--hidden=16,\uff18", "--validation=\uff10.5"})
     void nonAsciiDigitsAreRefused(String option) {
         CliTest.Run r = CliTest.run(env(), "train", "--data", CliTest.SUBSET, "--limit", "50", "--device", "cpu", "--threads", "1",
                 "--progress", "never", option, "-o", dir.resolve("never.npz").toString());
