@@ -56,7 +56,8 @@ public final class DeformPreviewCommand implements Callable<Integer> {
     int zoom;
 
     @Option(names = {"--output", "-o"}, paramLabel = "FILE", defaultValue = "deform-preview.png",
-            description = "The PNG to write (atomically). Default: ${DEFAULT-VALUE}.")
+            description = "The PNG to write (atomically; from the environment: GPU_MLP_DEFORM_PREVIEW_OUTPUT). "
+                    + "Default: ${DEFAULT-VALUE}.")
     Path output;
 
     @Override

@@ -34,7 +34,8 @@ public final class ExportCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = {"--output", "-o"}, paramLabel = "FILE",
-            description = "Where to write it (atomically). Default: the model's name with .onnx, e.g. model.onnx.")
+            description = "Where to write it (atomically; from the environment: GPU_MLP_EXPORT_OUTPUT). "
+                    + "Default: the model's name with .onnx, e.g. model.onnx.")
     Path output;
 
     /** The formats export writes. */
