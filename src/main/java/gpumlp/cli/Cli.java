@@ -26,6 +26,11 @@ public final class Cli {
     public static CommandLine newCommandLine(java.util.Map<String, String> env) {
         CommandLine cmd = new CommandLine(new GpuMlpCommand());
         cmd.setDefaultValueProvider(new EnvironmentDefaults(env));
+        // whole numbers in ASCII digits only (picocli's converters take １６ too); reaches every subcommand
+        cmd.registerConverter(Integer.class, new Converters.AsciiInt());
+        cmd.registerConverter(Integer.TYPE, new Converters.AsciiInt());
+        cmd.registerConverter(Long.class, new Converters.AsciiLong());
+        cmd.registerConverter(Long.TYPE, new Converters.AsciiLong());
         cmd.setExecutionExceptionHandler(Cli::handleExecutionException);
         cmd.setParameterExceptionHandler(Cli::handleParameterException);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);

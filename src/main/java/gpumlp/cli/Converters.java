@@ -1,4 +1,4 @@
-// picocli type converters for values that are more than a number: --validation, --patience and --hidden's sizes.
+// picocli type converters: --validation, --patience, --hidden's sizes, and whole numbers in ASCII digits only.
 package gpumlp.cli;
 
 import gpumlp.train.ValidationSplit;
@@ -6,6 +6,44 @@ import picocli.CommandLine;
 
 final class Converters {
     private Converters() {}
+
+    /** An optional sign and ASCII digits: Integer.parseInt alone also takes full-width and other scripts' digits (１６). */
+    private static final java.util.regex.Pattern ASCII_WHOLE = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+
+    /** {@code text} as an int, in ASCII digits only; NumberFormatException otherwise (or out of range). */
+    static int asciiInt(String text) {
+        if (!ASCII_WHOLE.matcher(text).matches()) {
+            throw new NumberFormatException("not ASCII digits: " + text);
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** Every int option (--epochs, --batch-size, --index): picocli's own converter takes any script's digits. */
+    static final class AsciiInt implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return asciiInt(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an int");
+            }
+        }
+    }
+
+    /** Every long option, as {@link AsciiInt}. */
+    static final class AsciiLong implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                if (!ASCII_WHOLE.matcher(value).matches()) {
+                    throw new NumberFormatException(value);
+                }
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a long");
+            }
+        }
+    }
 
     /** A count, a fraction (0.1 or 1/6) or 0. */
     static final class Validation implements CommandLine.ITypeConverter<ValidationSplit> {
@@ -28,7 +66,7 @@ final class Converters {
                 return 0;
             }
             try {
-                int k = Integer.parseInt(v);
+                int k = asciiInt(v);
                 if (k >= 1) {
                     return k;
                 }
@@ -56,7 +94,7 @@ final class Converters {
                             + "sizes separated by commas, e.g. 800 or 512,256");
                 }
                 try {
-                    sizes[i] = Integer.parseInt(part);
+                    sizes[i] = asciiInt(part);
                 } catch (NumberFormatException e) {
                     throw new CommandLine.TypeConversionException("'" + part + "' is not a whole number (sizes are "
                             + "separated by commas, e.g. 512,256)");

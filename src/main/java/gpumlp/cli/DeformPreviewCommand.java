@@ -1,6 +1,7 @@
 // `gpu-mlp deform-preview`: a PNG grid of training digits beside the deformations training would draw for them.
 package gpumlp.cli;
 
+import gpumlp.util.OneLine;
 import gpumlp.backend.Deformation;
 import gpumlp.cpu.CpuOps;
 import gpumlp.cpu.DeformOps;
@@ -55,7 +56,8 @@ public final class DeformPreviewCommand implements Callable<Integer> {
     int zoom;
 
     @Option(names = {"--output", "-o"}, paramLabel = "FILE", defaultValue = "deform-preview.png",
-            description = "The PNG to write (atomically). Default: ${DEFAULT-VALUE}.")
+            description = "The PNG to write (atomically; from the environment: GPU_MLP_DEFORM_PREVIEW_OUTPUT). "
+                    + "Default: ${DEFAULT-VALUE}.")
     Path output;
 
     @Override
@@ -98,7 +100,7 @@ public final class DeformPreviewCommand implements Callable<Integer> {
         byte[] png = DigitGrid.png(cells, h, w, zoom);
         AtomicFiles.write(output, "preview", out -> out.write(png));
         cmd.getOut().printf(Locale.ROOT, "%d training digits (samples %d to %d), each followed by its deformations in "
-                + "epochs 1 to %d (%s, seed %d): %s%n", count, first, first + count - 1, versions, d.describe(), seed.seed, output);
+                + "epochs 1 to %d (%s, seed %d): %s%n", count, first, first + count - 1, versions, d.describe(), seed.seed, OneLine.of(output.toString()));
         cmd.getOut().flush();
         return Cli.OK;
     }

@@ -20,7 +20,7 @@ final class EnvironmentSource {
         Map<String, String> env = defaults.env();
         StringBuilder sb = new StringBuilder(message);
         for (OptionSpec o : cmd.getCommandSpec().options()) {
-            String variable = EnvironmentDefaults.variable(o.longestName());
+            String variable = EnvironmentDefaults.variable(o);
             String value = env.get(variable);
             if (value != null && !value.isBlank() && !given(o, args) && names(o, message)) {
                 sb.append(" (set by ").append(variable).append('=').append(value).append(" in the environment)");

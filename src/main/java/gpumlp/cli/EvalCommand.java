@@ -147,8 +147,8 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void printReport(PrintWriter out, LoadedModel loaded, Dataset set, Evaluation ev) {
-        out.printf(Locale.ROOT, "model     %s (%s)%n", model.path, loaded.network().shape());
-        out.printf(Locale.ROOT, "data      %s%n", set.describe());
+        out.printf(Locale.ROOT, "model     %s (%s)%n", OneLine.of(model.path.toString()), loaded.network().shape());
+        out.printf(Locale.ROOT, "data      %s%n", OneLine.of(set.describe()));
         out.printf(Locale.ROOT, "loss      %.4f%n", ev.meanLoss());
         out.printf(Locale.ROOT, "accuracy  %.2f%% (%,d of %,d)%n", 100 * ev.accuracy(), ev.correct(), ev.samples());
         out.println();

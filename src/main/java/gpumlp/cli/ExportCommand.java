@@ -1,9 +1,11 @@
 // `gpu-mlp export`: writes a trained .npz model as an ONNX file for ONNX Runtime, Triton or a browser.
 package gpumlp.cli;
 
+import gpumlp.util.OneLine;
 import gpumlp.export.OnnxModel;
 import gpumlp.model.LoadedModel;
 import gpumlp.model.ModelFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,7 +34,8 @@ public final class ExportCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = {"--output", "-o"}, paramLabel = "FILE",
-            description = "Where to write it (atomically). Default: the model's name with .onnx, e.g. model.onnx.")
+            description = "Where to write it (atomically; from the environment: GPU_MLP_EXPORT_OUTPUT). "
+                    + "Default: the model's name with .onnx, e.g. model.onnx.")
     Path output;
 
     /** The formats export writes. */
@@ -43,7 +46,8 @@ public final class ExportCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         Path target = output != null ? output : defaultOutput(model.path);
         Checks.writableFile(cmd, target, "--output");
-        Checks.require(cmd, !target.toAbsolutePath().normalize().equals(model.path.toAbsolutePath().normalize()),
+        // a link to the model gets notInput's message, which names both
+        Checks.require(cmd, Files.isSymbolicLink(target) || !OutputChecks.sameFile(cmd, target, "--output", model.path),
                 "--output " + target + " is the model file itself: give another name, e.g. model.onnx");
         OutputChecks.notInput(cmd, target, "--output", model.path, "the model file " + model.path); // a link to it, too
         LoadedModel loaded = ModelFile.load(model.path);
@@ -51,7 +55,7 @@ public final class ExportCommand implements Callable<Integer> {
         OnnxModel.write(target, loaded.network(), loaded.metadata());
         java.io.PrintWriter say = stream ? cmd.getErr() : cmd.getOut();
         say.printf(Locale.ROOT, "exported %s (%s) to %s: ONNX opset %d, input '%s' float32 [N, %d] = pixel / 255, "
-                        + "output '%s' float32 [N, %d]%n", model.path, loaded.network().shape(), target, OnnxModel.OPSET,
+                        + "output '%s' float32 [N, %d]%n", OneLine.of(model.path.toString()), loaded.network().shape(), OneLine.of(target.toString()), OnnxModel.OPSET,
                 OnnxModel.INPUT, loaded.network().inputSize(), OnnxModel.OUTPUT, loaded.network().outputSize());
         say.flush();
         return Cli.OK;

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.USAGE, ExitCodes.STOPPED},
         footer = {"", "Every option can also be set in the environment: GPU_MLP_ and its long name in upper case, "
-                + "- as _ (GPU_MLP_DATA=/data, GPU_MLP_BATCH_SIZE=64). The command line wins over the environment.",
+                + "- as _ (GPU_MLP_DATA=/data, GPU_MLP_BATCH_SIZE=64). The command line wins over the environment. "
+                + "GPU_MLP_OUTPUT is train's model; export and deform-preview read GPU_MLP_EXPORT_OUTPUT and "
+                + "GPU_MLP_DEFORM_PREVIEW_OUTPUT.",
                 "", "Run 'gpu-mlp COMMAND --help' for a command's options."})
 public final class GpuMlpCommand implements Runnable {
     @picocli.CommandLine.Spec

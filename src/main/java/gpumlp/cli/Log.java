@@ -57,9 +57,9 @@ final class Log {
         return json;
     }
 
-    /** A result line on standard output; {@code event} and {@code fields} only show in JSON. */
+    /** A result line on standard output, on one line whatever paths it names; {@code event} and {@code fields} only show in JSON. */
     void result(String text, String event, Map<String, Object> fields) {
-        emit(out, "info", text, text, event, fields);
+        emit(out, "info", OneLine.of(text), text, event, fields);
     }
 
     /** A note on standard error (which device, what a resume found). */

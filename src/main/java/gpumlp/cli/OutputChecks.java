@@ -40,7 +40,7 @@ final class OutputChecks {
         Checks.require(cmd, kind == FileKind.MISSING || kind == FileKind.REGULAR, option + " " + file + " is "
                 + kind.description() + ": give a regular file (or /dev/null to discard the output)");
         // missing directories are created for an output, never for where a link points
-        Checks.require(cmd, kind != FileKind.MISSING || real.equals(file.toAbsolutePath().normalize())
+        Checks.require(cmd, kind != FileKind.MISSING || !missingBehindLink(cmd, file, option)
                 || Files.isDirectory(real.getParent()), option + " " + file + " is a symbolic link to " + real
                 + ", whose directory " + real.getParent() + " does not exist: create that directory, or give another name");
         writableParent(cmd, real.getParent(), option + " " + file);
@@ -221,6 +221,19 @@ final class OutputChecks {
         } catch (IOException e) {
             throw new CommandLine.ParameterException(cmd, option + " " + p + ": " + IoErrors.describe(e));
         }
+    }
+
+    private static boolean missingBehindLink(CommandLine cmd, Path p, String option) {
+        try {
+            return FileKind.missingBehindLink(p);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(cmd, option + " " + p + ": " + IoErrors.describe(e));
+        }
+    }
+
+    /** Whether {@code output} and {@code input} are one file, links followed (for messages of their own). */
+    static boolean sameFile(CommandLine cmd, Path output, String option, Path input) {
+        return same(cmd, Map.entry(option, output), Map.entry(option, input));
     }
 
     /** The kind of an output; one that cannot be inspected (a file "below" a file) counts as missing, for the parent check. */

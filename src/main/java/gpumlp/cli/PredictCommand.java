@@ -1,6 +1,7 @@
 // `gpu-mlp predict`: the digit and ten probabilities for image files or test-set samples.
 package gpumlp.cli;
 
+import gpumlp.util.OneLine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpumlp.UserError;
 import gpumlp.backend.Backend;
@@ -121,7 +122,7 @@ public final class PredictCommand implements Callable<Integer> {
                 m.put("probabilities", p);
                 out.println(mapper.writeValueAsString(m));
             } else {
-                out.printf(Locale.ROOT, "%s: %d (p = %.4f)%s%n", in.source(), digit, p[digit],
+                out.printf(Locale.ROOT, "%s: %d (p = %.4f)%s%n", OneLine.of(in.source()), digit, p[digit],
                         in.label() >= 0 ? (in.label() == digit ? "  [label " + in.label() + ", correct]"
                                 : "  [label " + in.label() + ", WRONG]") : "");
                 StringBuilder sb = new StringBuilder(" ");

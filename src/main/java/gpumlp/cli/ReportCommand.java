@@ -40,9 +40,9 @@ public final class ReportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         switch (format) {
             case table -> {
-                out.print(report.rows().isEmpty() ? "no results below " + dir + "\n" : report.table());
+                out.print(report.rows().isEmpty() ? "no results below " + gpumlp.util.OneLine.of(dir.toString()) + "\n" : report.table());
                 report.best().ifPresent(b -> out.printf(java.util.Locale.ROOT, "best by validation accuracy: %s "
-                        + "(validation %.2f%%, test %.2f%%)%n", b.run(), 100 * b.validationAccuracy(), 100 * b.testAccuracy()));
+                        + "(validation %.2f%%, test %.2f%%)%n", gpumlp.util.OneLine.of(b.run()), 100 * b.validationAccuracy(), 100 * b.testAccuracy()));
             }
             case csv -> out.print(report.csv());
             case json -> out.print(report.json());

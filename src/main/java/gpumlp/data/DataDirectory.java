@@ -54,8 +54,17 @@ public final class DataDirectory {
         Path[] files = locate(dir, prefix, role);
         Path images = files[0];
         Path labels = files[1];
-        Path base = dir.toAbsolutePath().normalize().getFileName(); // null only for a file-system root
+        Path base = realOrAbsolute(dir).getFileName(); // null only for a file-system root
         return IdxDataset.load(images, labels, (base == null ? dir.toString() : base.toString()) + " " + role, limit);
+    }
+
+    /** The directory as the kernel resolves it (lnk/.. is the directory above the link's target), for its name. */
+    private static Path realOrAbsolute(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (java.io.IOException e) {
+            return dir.toAbsolutePath();
+        }
     }
 
     /**

@@ -38,7 +38,7 @@ public record ValidationSplit(String text, long count, BigDecimal fraction) {
                     return new ValidationSplit(a.toPlainString() + "/" + b.toPlainString(), -1,
                             a.divide(b, 40, RoundingMode.HALF_EVEN));
                 }
-            } else {
+            } else if (t.chars().allMatch(c -> c < 128)) { // BigDecimal also takes full-width and other scripts' digits
                 BigDecimal f = new BigDecimal(t);
                 if (f.signum() > 0 && f.compareTo(BigDecimal.ONE) < 0) {
                     return new ValidationSplit(f.stripTrailingZeros().toPlainString(), -1, f);

@@ -31,6 +31,9 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Called with the temp file once it is forced to disk, just before the rename; tests stand in for a slow fsync. */
+    static volatile java.util.function.Consumer<Path> beforeRename = tmp -> { };
+
     /** Atomically replaces {@code target}; errors read "cannot write file X: reason". */
     public static void write(Path target, IoWriter body) {
         write(target, "file", body);
@@ -50,8 +53,7 @@ public final class AtomicFiles {
             if (kind.isStream()) {
                 writeInPlace(real, body);
             } else if (kind == FileKind.MISSING || kind == FileKind.REGULAR) {
-                if (kind == FileKind.MISSING && !real.equals(target.toAbsolutePath().normalize())
-                        && !Files.isDirectory(real.getParent())) {
+                if (kind == FileKind.MISSING && FileKind.missingBehindLink(target) && !Files.isDirectory(real.getParent())) {
                     throw new UserError("cannot write " + what + " " + target + ": it is a symbolic link to " + real
                             + ", whose directory " + real.getParent() + " does not exist: create that directory, or "
                             + "give another name");
@@ -76,19 +78,24 @@ public final class AtomicFiles {
     private static void replace(Path abs, IoWriter body) throws IOException {
         Path dir = abs.getParent();
         Path tmp = null;
+        Path registered = null;
         try {
             Files.createDirectories(dir);
             StaleTempFiles.remove(dir, java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(abs.getFileName().toString())));
             tmp = dir.resolve(StaleTempFiles.newName());
+            registered = StaleTempFiles.writing(tmp); // before it exists: this process's own clean-up never opens it
+            // the lock tells other processes' StaleTempFiles that a live process writes it, until it has its
+            // final name: released before the rename, a slow fsync would let another writer delete the output
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 FileLock lock = lockQuietly(ch)) { // tells StaleTempFiles that a live process writes it
+                 FileLock lock = lockQuietly(ch)) {
                 BufferedOutputStream buf = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 body.write(new NonClosing(buf));
                 buf.flush();
                 Durable.force(ch);
+                beforeRename.accept(tmp);
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                tmp = null;
             }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
             Durable.syncDirectory(dir);
         } finally {
             if (tmp != null) {
@@ -98,6 +105,7 @@ public final class AtomicFiles {
                     // the original failure is the one worth reporting
                 }
             }
+            StaleTempFiles.done(registered);
         }
     }
 

@@ -62,21 +62,74 @@ public enum FileKind {
         };
     }
 
-    /** Where the chain of symbolic links starting at {@code path} ends (which may not exist yet). */
+    /**
+     * Where the chain of symbolic links starting at {@code path} ends (which may not exist yet). The
+     * path is resolved as the kernel does, one name at a time: {@code lnk/..} is the directory above
+     * the link's target, not the one holding the link. Only the names below the first missing one are
+     * normalized as text (those directories will be created).
+     */
     public static Path followLinks(Path path) throws IOException {
-        Path p = path.toAbsolutePath().normalize();
-        for (int links = 0; links <= MAX_LINKS; links++) { // p is reached through `links` links
-            if (!Files.isSymbolicLink(p)) {
-                return p;
+        return resolve(path).path();
+    }
+
+    /**
+     * True when resolving {@code path} reaches a missing name that a symbolic link spelled (a link to
+     * /missing/dir/x, or lnk/x with lnk pointing nowhere): an output's missing directories are created
+     * only where the user named them, never where a link points.
+     */
+    public static boolean missingBehindLink(Path path) throws IOException {
+        return resolve(path).missingBehindLink();
+    }
+
+    private record Resolved(Path path, boolean missingBehindLink) {}
+
+    /** A name still to resolve, and whether a link's target spelled it. */
+    private record Name(String name, boolean fromLink) {}
+
+    private static Resolved resolve(Path path) throws IOException {
+        Path abs = path.toAbsolutePath();
+        Path p = abs.getRoot();
+        java.util.Deque<Name> todo = new java.util.ArrayDeque<>();
+        abs.forEach(n -> todo.addLast(new Name(n.toString(), false)));
+        int links = 0;
+        boolean missing = false; // below a missing name nothing exists, so no link is followed
+        boolean missingBehindLink = false;
+        while (!todo.isEmpty()) {
+            Name n = todo.removeFirst();
+            if (n.name().equals(".") || n.name().isEmpty()) {
+                continue;
             }
-            Path target = Files.readSymbolicLink(p);
-            if (MAGIC_LINK.matcher(target.toString()).matches()) {
-                return p; // /dev/stdout -> /proc/self/fd/1 -> "pipe:[123]": no path; the link itself opens the pipe
+            if (n.name().equals("..")) {
+                p = p.getParent() == null ? p : p.getParent(); // p is a real directory (or missing text): its parent is the kernel's
+                continue;
             }
-            Path parent = p.getParent();
-            p = (parent == null ? p : parent).resolve(target).normalize();
+            Path next = p.resolve(n.name());
+            if (!missing && Files.isSymbolicLink(next)) {
+                Path target = Files.readSymbolicLink(next);
+                if (MAGIC_LINK.matcher(target.toString()).matches()) {
+                    p = next; // /dev/stdout -> /proc/self/fd/1 -> "pipe:[123]": no path; the link itself opens the pipe
+                    continue;
+                }
+                if (++links > MAX_LINKS) {
+                    throw new IOException("too many levels of symbolic links");
+                }
+                java.util.List<Name> spelled = new java.util.ArrayList<>();
+                target.forEach(t -> spelled.add(new Name(t.toString(), true)));
+                for (int i = spelled.size() - 1; i >= 0; i--) {
+                    todo.addFirst(spelled.get(i));
+                }
+                if (target.isAbsolute()) {
+                    p = target.getRoot();
+                }
+                continue;
+            }
+            if (!missing && !Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+                missing = true;
+                missingBehindLink = n.fromLink();
+            }
+            p = next;
         }
-        throw new IOException("too many levels of symbolic links");
+        return new Resolved(p, missingBehindLink);
     }
 
     private static FileKind basic(Path p) {

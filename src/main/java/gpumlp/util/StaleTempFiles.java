@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
 
 /**
  * A temporary name has a fixed length (29 bytes) whatever the target's, so that a target name the file
- * system accepts never fails only when the temporary file is created next to it. {@link AtomicFiles} holds an OS lock on its temporary file while it writes it, and the OS drops
+ * system accepts never fails only when the temporary file is created next to it. {@link AtomicFiles} holds an OS lock on its
+ * temporary file from its creation until it is renamed to its target (a slow fsync included), and the OS drops
  * that lock when the process dies. A temp file of ours that nobody holds locked, and that has not
- * changed for a few seconds, is therefore left over from a dead writer and can go. Best effort: a
+ * changed (last modification) for a few seconds, is therefore left over from a dead writer and can go;
+ * one this process is writing is never even opened. Best effort: a
  * file that cannot be inspected or deleted stays.
  */
 final class StaleTempFiles {
@@ -34,6 +36,25 @@ final class StaleTempFiles {
     private static final Pattern SHORT = Pattern.compile("\\.gpu-mlp-[0-9a-f]{16}\\.tmp");
     /** Those of earlier versions, named after their target: .NAME.tmp-HEX. */
     private static final Pattern NAMED = Pattern.compile("\\.(.+)\\.tmp-[0-9a-f]{1,16}");
+
+    /**
+     * Temp files this process is writing. Another channel on one of them must never be opened and closed
+     * here: closing any descriptor of a file drops all of the process's POSIX locks on it, the writer's too.
+     */
+    private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Marks {@code tmp} as written by this process until {@link #done}; returns it. */
+    static Path writing(Path tmp) {
+        WRITING.add(tmp.toAbsolutePath());
+        return tmp;
+    }
+
+    /** {@code tmp} has its final name or is gone (null: nothing was marked). */
+    static void done(Path tmp) {
+        if (tmp != null) {
+            WRITING.remove(tmp.toAbsolutePath());
+        }
+    }
 
     /** A new random temporary name (a directory's writers never pick the same one: CREATE_NEW would fail). */
     static String newName() {
@@ -52,7 +73,7 @@ final class StaleTempFiles {
                 String name = f.getFileName().toString();
                 var named = NAMED.matcher(name);
                 boolean ours = SHORT.matcher(name).matches() || (named.matches() && targets.matcher(named.group(1)).matches());
-                if (ours && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                if (ours && !WRITING.contains(f.toAbsolutePath()) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
                         && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0) {
                     deleteUnlessLocked(f);
                 }
@@ -64,7 +85,9 @@ final class StaleTempFiles {
 
     private static void deleteUnlessLocked(Path f) {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS); FileLock lock = ch.tryLock()) {
-            if (lock != null) {
+            // still old once locked: a writer that locked it after our age test has written since
+            if (lock != null && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).compareTo(
+                    FileTime.from(Instant.now().minus(MIN_AGE))) < 0) {
                 Files.deleteIfExists(f);
             }
         } catch (OverlappingFileLockException e) {

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +77,40 @@ class AtomicFilesConcurrencyTest {
             assertEquals("inner\n", Files.readString(target));
         });
         assertEquals("outer\n", Files.readString(target), "the last rename wins, whole");
+        assertEquals(List.of(), others(target));
+    }
+
+    /**
+     * fsync of a large checkpoint on NFS or Lustre can take longer than the age at which an unlocked temp
+     * file counts as a dead writer's: the temp file stays locked until it has its final name, so another
+     * writer's clean-up in the same directory never deletes a run's output between fsync and rename.
+     */
+    @Test
+    void aTempFileStaysLockedUntilItIsRenamed() throws IOException {
+        Path target = dir.resolve("checkpoint.npz");
+        List<String> seen = new ArrayList<>();
+        AtomicFiles.beforeRename = tmp -> {
+            try {
+                // the fsync took 10 minutes: the file looks old, and another writer cleans up the directory
+                Files.setLastModifiedTime(tmp, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
+                StaleTempFiles.remove(dir, Pattern.compile(".*"));
+                seen.add(Files.exists(tmp) ? "kept" : "deleted");
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE); FileLock lock = ch.tryLock()) {
+                    seen.add(lock == null ? "locked by another process" : "unlocked");
+                } catch (OverlappingFileLockException e) {
+                    seen.add("locked");
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            AtomicFiles.writeString(target, "whole\n");
+        } finally {
+            AtomicFiles.beforeRename = tmp -> { };
+        }
+        assertEquals(List.of("kept", "locked"), seen);
+        assertEquals("whole\n", Files.readString(target));
         assertEquals(List.of(), others(target));
     }
 

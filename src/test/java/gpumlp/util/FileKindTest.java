@@ -91,4 +91,32 @@ class FileKindTest {
         }
         assertEquals("a FIFO (named pipe)", FileKind.FIFO.description());
     }
+
+    /** lnk/.. is the directory above the link's target, as the kernel (and ls) resolve it, not the link's own directory. */
+    @Test
+    void dotDotAfterALinkIsResolvedByTheFileSystem() throws IOException {
+        Path real = dir.toRealPath();
+        Files.createDirectories(real.resolve("a/b"));
+        Files.createSymbolicLink(real.resolve("lnk"), Path.of("a/b"));
+        assertEquals(real.resolve("a"), FileKind.followLinks(real.resolve("lnk/..")));
+        assertEquals(FileKind.DIRECTORY, FileKind.of(real.resolve("lnk/..")));
+        assertEquals(real.resolve("a/x.npz"), FileKind.followLinks(real.resolve("lnk/../x.npz")));
+        assertEquals(real.resolve("a/new/x.npz"), FileKind.followLinks(real.resolve("lnk/../new/./x.npz")));
+        assertEquals(real.resolve("a/b/x.npz"), FileKind.followLinks(real.resolve("lnk/../b/../b/x.npz")));
+    }
+
+    /** Missing directories are created where the user named them, never where a link points. */
+    @Test
+    void aMissingNameSpelledByALinkIsTold() throws IOException {
+        Path real = dir.toRealPath();
+        Files.createDirectories(real.resolve("a/b"));
+        Files.createSymbolicLink(real.resolve("lnk"), Path.of("a/b"));
+        Files.createSymbolicLink(real.resolve("nowhere"), real.resolve("missing/dir"));
+        Files.createSymbolicLink(real.resolve("dangling"), Path.of("a/new.npz"));
+        assertTrue(FileKind.missingBehindLink(real.resolve("nowhere/x.npz")));
+        assertTrue(FileKind.missingBehindLink(real.resolve("dangling")));
+        assertEquals(real.resolve("a/new.npz"), FileKind.followLinks(real.resolve("dangling")));
+        assertEquals(false, FileKind.missingBehindLink(real.resolve("lnk/../new/x.npz")));
+        assertEquals(false, FileKind.missingBehindLink(real.resolve("plain/x.npz")));
+    }
 }
