@@ -15,8 +15,10 @@ import gpumlp.model.Npy;
 import gpumlp.train.EpochRecord;
 import gpumlp.train.HeldOut;
 import gpumlp.train.MetricsWriter;
+import gpumlp.train.Selection;
 import gpumlp.train.TrainState;
 import gpumlp.util.AtomicFiles;
+import gpumlp.util.OneLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,6 +42,9 @@ public final class CheckpointFile {
     /** checkpoint.json grows by about 250 bytes an epoch; this bound allows some 250,000 epochs. */
     static final int MAX_JSON_BYTES = 64 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reading: a key given twice is damage (Jackson would keep the last value). */
+    private static final ObjectMapper STRICT = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** A checkpoint read back: the state and what it says about the run that wrote it. */
     public record Loaded(TrainState state, Map<String, Object> settings, Map<String, String> data) {}
@@ -170,6 +175,12 @@ public final class CheckpointFile {
         if (bestEpoch > 0 && records.get(bestEpoch - 1).heldOut() != HeldOut.validation) {
             throw new UserError(file + ": best_epoch " + bestEpoch + " has no validation figures to be the best by");
         }
+        Selection.Metric metric = selectMetric(settings, file);
+        int bestByRecords = bestEpoch(records, metric);
+        if (bestEpoch != bestByRecords) { // the run would report, and keep, another epoch's model than the best
+            throw new UserError(file + ": best_epoch " + bestEpoch + " is not the best of its records by validation "
+                    + metric + " (epoch " + bestByRecords + " is)");
+        }
         for (EpochRecord r : records) { // every epoch trains the same samples, and a stop comes before the last
             if (r.samples() != records.get(0).samples() || into >= r.samples()) {
                 throw new UserError(file + ": inconsistent sample counts (samples_into_epoch " + into + ", epoch "
@@ -193,9 +204,17 @@ public final class CheckpointFile {
      * Infinity (which JSON has no numbers for) is named.
      */
     private static JsonNode readJson(byte[] bytes, String file) throws IOException {
-        try {
-            return JSON.readTree(bytes);
+        try (com.fasterxml.jackson.core.JsonParser parser = STRICT.createParser(bytes)) {
+            JsonNode tree = STRICT.readTree(parser);
+            requireNothingAfter(parser, file);
+            return tree;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            java.util.regex.Matcher twice = java.util.regex.Pattern.compile("^Duplicate field '([^']{0,40})'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (twice.find()) {
+                throw new UserError(file + ": " + JSON_ENTRY + " gives the key '" + OneLine.of(twice.group(1)) + "' twice"
+                        + place(e), e);
+            }
             com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
             java.util.regex.Matcher token = java.util.regex.Pattern.compile("^Non-standard token '([^']{1,20})'")
                     .matcher(String.valueOf(e.getOriginalMessage()));
@@ -203,6 +222,50 @@ public final class CheckpointFile {
                     + at.getLineNr() + ", column " + at.getColumnNr() + ")")
                     + (token.find() ? ": " + token.group(1) + " is not a JSON number" : ""), e);
         }
+    }
+
+    /** The settings' "select" (accuracy where a checkpoint has none). */
+    private static Selection.Metric selectMetric(Map<String, Object> settings, String file) {
+        Object select = settings.getOrDefault("select", Selection.Metric.accuracy.name());
+        for (Selection.Metric m : Selection.Metric.values()) {
+            if (m.name().equals(select)) {
+                return m;
+            }
+        }
+        throw new UserError(file + ": settings.select is '" + OneLine.of(String.valueOf(select)) + "', not accuracy or loss");
+    }
+
+    /** The epoch the trainer would have chosen from these records: the first best by validation; 0 without validation. */
+    private static int bestEpoch(List<EpochRecord> records, Selection.Metric metric) {
+        Selection by = new Selection(metric, 0, Selection.Save.last);
+        int best = 0;
+        for (EpochRecord r : records) {
+            if (r.heldOut() == HeldOut.validation && (best == 0 || by.better(r, records.get(best - 1)))) {
+                best = r.epoch();
+            }
+        }
+        return best;
+    }
+
+    /** Only white space may follow the object: another value, text or a NUL byte there is damage. */
+    private static void requireNothingAfter(com.fasterxml.jackson.core.JsonParser parser, String file) throws IOException {
+        com.fasterxml.jackson.core.JsonLocation end = parser.currentLocation();
+        boolean more;
+        try {
+            more = parser.nextToken() != null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // not even a token: xyz, a NUL byte
+            more = true;
+        }
+        if (more) {
+            throw new UserError(file + ": " + JSON_ENTRY + " has data after its JSON object (line " + end.getLineNr()
+                    + ", column " + end.getColumnNr() + ")");
+        }
+    }
+
+    /** " (line 1, column 80)", or nothing where the parser does not know. */
+    private static String place(com.fasterxml.jackson.core.JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** A field that must be a JSON object, as a map; a checkpoint without it is damaged. */

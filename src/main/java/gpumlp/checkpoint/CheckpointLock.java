@@ -2,6 +2,7 @@
 package gpumlp.checkpoint;
 
 import gpumlp.UserError;
+import gpumlp.util.FileKind;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -77,8 +78,13 @@ public final class CheckpointLock implements AutoCloseable {
             throw new UserError("checkpoint directory " + dir + " has a symbolic link as its lock file (" + file + " -> "
                     + Files.readSymbolicLink(file) + "): remove the link; a run never writes through one there");
         }
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return; // missing (created), or a directory or special file, which opening refuses
+        FileKind kind = FileKind.of(file); // no link here: what the name itself is
+        if (kind == FileKind.MISSING) {
+            return; // created by the open
+        }
+        if (kind != FileKind.REGULAR) { // a FIFO opens, then fails to truncate with "Illegal seek"
+            throw new UserError("checkpoint directory " + dir + " has a lock file " + file + " that is " + kind.description()
+                    + ", not a regular file: remove it; a run makes its own");
         }
         Object links;
         try {

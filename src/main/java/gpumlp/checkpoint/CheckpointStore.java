@@ -8,13 +8,16 @@ import gpumlp.util.FileKind;
 import gpumlp.util.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -30,6 +33,8 @@ public final class CheckpointStore {
 
     private final Path dir;
     private final int keep;
+    /** Names of the checkpoints {@link #newestValid} skipped: never replaced nor deleted (another version's may be precious). */
+    private final Set<String> skipped = new LinkedHashSet<>();
 
     /** keep: how many checkpoints to keep (at least 1). */
     public CheckpointStore(Path dir, int keep) {
@@ -57,23 +62,51 @@ public final class CheckpointStore {
             throw new UserError("cannot create checkpoint directory " + dir + ": " + IoErrors.describe(e), e);
         }
         Path file = fileFor(s);
+        refuseLink(file);
+        if (skipped.contains(file.getFileName().toString())) {
+            throw new UserError("cannot write checkpoint " + file + ": the checkpoint there was skipped as unusable and "
+                    + "is never replaced: move it away, or use another --checkpoint-dir");
+        }
         FileKind kind = kindOf(file);
         if (kind != FileKind.MISSING && kind != FileKind.REGULAR) { // a FIFO would block the run, a device swallow it
             throw new UserError("cannot write checkpoint " + file + ": it is " + kind.description() + "; remove it");
         }
         AtomicFiles.removeStaleTempFiles(dir, NAME); // of checkpoints whose writer was killed
+        refuseLink(file); // again, just before writing (AtomicFiles would write a link's target)
         CheckpointFile.save(file, s, settings, data);
         List<Path> all = list();
         int at = all.indexOf(file);
-        // the newest `keep` up to this one stay; nothing after it (another run's) is touched
+        // the newest `keep` up to this one stay; nothing after it (another run's) is touched, nor a skipped one or a link
         for (int i = 0; i <= at - keep; i++) {
+            Path old = all.get(i);
+            if (skipped.contains(old.getFileName().toString()) || !Files.isRegularFile(old, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
             try {
-                Files.deleteIfExists(all.get(i));
+                Files.deleteIfExists(old);
             } catch (IOException e) {
                 // an old checkpoint that cannot be deleted costs space, not correctness
             }
         }
         return file;
+    }
+
+    /**
+     * A symbolic link under a checkpoint's name is refused, as the lock file's is: anyone who can write into a shared
+     * directory could plant one to make the run replace the file it names.
+     */
+    private void refuseLink(Path file) {
+        if (!Files.isSymbolicLink(file)) {
+            return;
+        }
+        String target;
+        try {
+            target = " to " + Files.readSymbolicLink(file);
+        } catch (IOException e) {
+            target = "";
+        }
+        throw new UserError("cannot write checkpoint " + file + ": it is a symbolic link" + target
+                + ": remove the link; a run never writes through one there");
     }
 
     private static FileKind kindOf(Path file) {
@@ -121,6 +154,7 @@ public final class CheckpointStore {
             try {
                 c = CheckpointFile.load(file);
             } catch (UserError e) {
+                skipped.add(file.getFileName().toString());
                 warn.accept("skipping checkpoint " + file + ": " + reason(e.getMessage(), "checkpoint " + file));
                 continue;
             }
@@ -128,9 +162,43 @@ public final class CheckpointStore {
             if (why == null) {
                 return Optional.of(c);
             }
+            skipped.add(file.getFileName().toString());
             warn.accept("skipping checkpoint " + file + ": " + why);
         }
         return Optional.empty();
+    }
+
+    /** The checkpoints {@link #newestValid} skipped, newest first. */
+    public List<Path> skipped() {
+        return skipped.stream().map(dir::resolve).toList();
+    }
+
+    /**
+     * Renames a skipped checkpoint out of a run's way, to its name plus ".skipped" (or ".skipped-2", ...: an
+     * existing file is never replaced); the new name is no checkpoint's, so no run lists, replaces or deletes it.
+     */
+    public Path setAside(Path file) {
+        for (int n = 1; n <= 100; n++) {
+            Path to = dir.resolve(file.getFileName() + (n == 1 ? ".skipped" : ".skipped-" + n));
+            try {
+                Files.move(file, to); // a link is renamed itself, never followed
+                skipped.remove(file.getFileName().toString());
+                return to;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // the next number
+            } catch (IOException e) {
+                throw new UserError("cannot move unusable checkpoint " + file + " out of the run's way: "
+                        + IoErrors.describe(e) + ": move it away, or use another --checkpoint-dir", e);
+            }
+        }
+        throw new UserError("cannot move unusable checkpoint " + file + " out of the run's way: " + file.getFileName()
+                + ".skipped to .skipped-100 all exist: move them away, or use another --checkpoint-dir");
+    }
+
+    /** True when a run of {@code epochs} epochs reaches the position in {@code file}'s name (and would write there). */
+    static boolean withinRun(Path file, int epochs) {
+        int c = number(file, 1).compareTo(java.math.BigInteger.valueOf(epochs));
+        return c < 0 || (c == 0 && number(file, 2).signum() == 0);
     }
 
     /**

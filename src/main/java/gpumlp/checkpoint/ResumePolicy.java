@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,13 +34,22 @@ public final class ResumePolicy {
      * The newest valid checkpoint's state, after checking that it belongs to this run; null (start
      * from scratch) when the directory has none. Damaged checkpoints are skipped, each with a warning, and
      * so is one whose position cannot be this run's (it has the run's settings and data, so it is damaged);
-     * one of another run is a {@link UserError}.
+     * one of another run is a {@link UserError}. A skipped checkpoint is never replaced nor deleted: one within the
+     * run's epochs (where the run would write) is renamed out of its way, and a directory of nothing but skipped
+     * ones is a {@link UserError} (starting afresh there would replace them as the names come round).
      */
     public static TrainState resumeState(CheckpointStore store, Run run, Consumer<String> warn, Consumer<String> note) {
         Optional<CheckpointFile.Loaded> found = store.newestValid(warn, c -> {
             requireSameRun(store, run, c);
             return misfit(run, c.state());
         });
+        List<Path> skipped = store.skipped();
+        if (found.isEmpty() && !skipped.isEmpty()) { // starting afresh would replace them as the names come round
+            throw new UserError("checkpoint directory " + store.dir() + " holds " + (skipped.size() == 1
+                    ? "a checkpoint" : skipped.size() + " checkpoints") + " this run cannot use (see the warning"
+                    + (skipped.size() == 1 ? "" : "s") + "): move " + (skipped.size() == 1 ? "it" : "them")
+                    + " away, or use another --checkpoint-dir; a run never replaces one");
+        }
         if (found.isEmpty()) {
             note.accept("no checkpoint in " + store.dir() + " yet: starting from epoch 1");
             return null;
@@ -48,6 +58,13 @@ public final class ResumePolicy {
         if (c.state().epochsDone() > run.epochs()) {
             throw new UserError("the checkpoint in " + store.dir() + " is after epoch " + c.state().epochsDone()
                     + ", beyond --epochs " + run.epochs());
+        }
+        for (Path ahead : skipped) { // newer than c: the run's own checkpoints would replace or delete it
+            if (CheckpointStore.withinRun(ahead, run.epochs())) {
+                Path kept = store.setAside(ahead);
+                note.accept("kept the unusable checkpoint " + ahead.getFileName() + " as " + kept.getFileName()
+                        + ": a run never replaces one");
+            }
         }
         note.accept("resuming " + c.state().position() + " from " + store.dir());
         return c.state();

@@ -336,6 +336,57 @@ class CheckpointFileTest {
         assertNull(CheckpointFile.load(none).state().momentum(), "momentum 0: no state to save");
     }
 
+    /** Jackson would keep a repeated key's last value and ignore what follows the object: neither is a checkpoint it wrote. */
+    @Test
+    void aKeyGivenTwiceOrDataAfterTheObjectIsDamage() throws IOException {
+        Path valid = save(rich());
+        Path twice = rewritten(valid, name -> true, text -> text.replaceFirst("\\{", "{\"epochs_done\":1,"));
+        String m = refusal(twice);
+        assertTrue(m.startsWith("checkpoint " + twice + ": checkpoint.json gives the key 'epochs_done' twice (line 1, "
+                + "column "), m);
+        Path nested = rewritten(valid, name -> true, text -> text.replaceFirst("\"settings\":\\{", "\"settings\":{\"lr\":9,"));
+        assertTrue(refusal(nested).contains("gives the key 'lr' twice"), refusal(nested));
+        for (String after : List.of(" {}", "xyz", "\0", "\n\"more\"", "}")) {
+            Path trailing = rewritten(valid, name -> true, text -> text + after);
+            String why = refusal(trailing);
+            assertTrue(why.startsWith("checkpoint " + trailing + ": checkpoint.json has data after its JSON object (line 1, "
+                    + "column "), why);
+            assertTrue(!why.contains("\n") && !why.contains("Feature"), why);
+        }
+        Path spaced = rewritten(valid, name -> true, text -> text + "\n \t\r\n");
+        assertEquals(2, CheckpointFile.load(spaced).state().epochsDone(), "white space after the object is no damage");
+    }
+
+    /** Epoch 1 has the better validation accuracy, epoch 2 the lower validation loss. */
+    private Path bestBy(String select, int bestEpoch) {
+        TrainState s = rich();
+        List<EpochRecord> records = List.of(new EpochRecord(1, 0.1, 0.9, 0.7, HeldOut.validation, 0.8, 0.9, 1.25, 600),
+                new EpochRecord(2, 0.05, 0.6, 0.8, HeldOut.validation, 0.5, 0.85, 1.5, 600));
+        Map<String, Object> settings = new java.util.HashMap<>(SETTINGS);
+        if (select != null) {
+            settings.put("select", select);
+        }
+        Path p = dir.resolve("best-" + System.nanoTime() + ".npz");
+        CheckpointFile.save(p, new TrainState(2, 0, 0, 0, 0, s.weights(), null, records, bestEpoch, s.best()), settings, DATA);
+        return p;
+    }
+
+    /** A best_epoch the records contradict would have the run report, and keep, another epoch's model than the best. */
+    @Test
+    void theBestEpochMustBeTheBestOfTheRecordsByTheSelectedMetric() {
+        assertEquals(1, CheckpointFile.load(bestBy("accuracy", 1)).state().bestEpoch());
+        assertEquals(1, CheckpointFile.load(bestBy(null, 1)).state().bestEpoch(), "no select: by accuracy, the default");
+        assertEquals(2, CheckpointFile.load(bestBy("loss", 2)).state().bestEpoch());
+        Path byLoss = bestBy("accuracy", 2);
+        assertEquals("checkpoint " + byLoss + ": best_epoch 2 is not the best of its records by validation accuracy "
+                + "(epoch 1 is)", refusal(byLoss));
+        Path byAccuracy = bestBy("loss", 1);
+        assertEquals("checkpoint " + byAccuracy + ": best_epoch 1 is not the best of its records by validation loss "
+                + "(epoch 2 is)", refusal(byAccuracy));
+        Path unknown = bestBy("f1", 1);
+        assertEquals("checkpoint " + unknown + ": settings.select is 'f1', not accuracy or loss", refusal(unknown));
+    }
+
     @Test
     void jsonThatIsNotJsonIsOneLineInWords() throws IOException {
         Path valid = save(rich());

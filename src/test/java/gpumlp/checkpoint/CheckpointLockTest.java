@@ -63,8 +63,19 @@ class CheckpointLockTest {
                 made.getMessage());
         Files.createDirectories(dir.resolve("ck").resolve(CheckpointLock.FILE)); // a directory where the lock file goes
         UserError locked = assertThrows(UserError.class, () -> CheckpointLock.take(dir.resolve("ck")));
-        assertTrue(locked.getMessage().startsWith("cannot lock checkpoint directory " + dir.resolve("ck") + " ("
-                + dir.resolve("ck").resolve(CheckpointLock.FILE) + "): "), locked.getMessage());
+        assertEquals("checkpoint directory " + dir.resolve("ck") + " has a lock file " + dir.resolve("ck")
+                .resolve(CheckpointLock.FILE) + " that is a directory, not a regular file: remove it; a run makes its own",
+                locked.getMessage());
+    }
+
+    /** A FIFO opens for reading and writing without blocking, then failed to truncate: "Illegal seek". */
+    @Test
+    void aLockFileThatIsAFifoIsRefusedInWords() throws IOException {
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        Path fifo = gpumlp.util.SpecialFiles.fifo(ck.resolve(CheckpointLock.FILE));
+        UserError e = assertThrows(UserError.class, () -> CheckpointLock.take(ck));
+        assertEquals("checkpoint directory " + ck + " has a lock file " + fifo + " that is a FIFO (named pipe), not a "
+                + "regular file: remove it; a run makes its own", e.getMessage());
     }
     /** Anyone who can write into a shared directory could plant a link there to make a run overwrite another file. */
     @Test

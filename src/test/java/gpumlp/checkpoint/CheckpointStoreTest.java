@@ -66,6 +66,56 @@ class CheckpointStoreTest {
                 names(new CheckpointStore(dir, 1).list()));
     }
 
+    /** Anyone who can write into a shared directory could plant a link there to make a run replace another file. */
+    @Test
+    void aLinkUnderACheckpointNameIsNeverWrittenThrough() throws IOException {
+        Path precious = Files.writeString(dir.resolve("notes.txt"), "precious\n");
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        Path link = Files.createSymbolicLink(ck.resolve("checkpoint-e0002-s00000000.npz"), Path.of("../notes.txt"));
+        CheckpointStore store = new CheckpointStore(ck, 3);
+        UserError e = assertThrows(UserError.class, () -> store.save(at(2, 0), Map.of(), Map.of()));
+        assertEquals("cannot write checkpoint " + link + ": it is a symbolic link to ../notes.txt: remove the link; a run "
+                + "never writes through one there", e.getMessage());
+        assertEquals("precious\n", Files.readString(precious));
+        assertTrue(Files.isSymbolicLink(link), "the link stays, for its owner to look at");
+        Path dangling = Files.createSymbolicLink(ck.resolve("checkpoint-e0003-s00000000.npz"), dir.resolve("made-by-run"));
+        assertThrows(UserError.class, () -> store.save(at(3, 0), Map.of(), Map.of()));
+        assertTrue(Files.notExists(dir.resolve("made-by-run")), "nor is a file made where a dangling link points");
+        assertTrue(Files.isSymbolicLink(dangling));
+    }
+
+    @Test
+    void keepingTheNewestDeletesNoLinkAndNoSkippedCheckpoint() throws IOException {
+        Path precious = Files.writeString(dir.resolve("notes.txt"), "precious\n");
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        Path link = Files.createSymbolicLink(ck.resolve("checkpoint-e0001-s00000000.npz"), precious);
+        Path damaged = Files.writeString(ck.resolve("checkpoint-e0002-s00000000.npz"), "not a zip");
+        CheckpointStore store = new CheckpointStore(ck, 1);
+        assertTrue(store.newestValid(w -> { }).isEmpty());
+        assertEquals(List.of(damaged, link), store.skipped(), "newest first");
+        UserError e = assertThrows(UserError.class, () -> store.save(at(2, 0), Map.of(), Map.of()));
+        assertEquals("cannot write checkpoint " + damaged + ": the checkpoint there was skipped as unusable and is never "
+                + "replaced: move it away, or use another --checkpoint-dir", e.getMessage());
+        Path newest = store.save(at(3, 0), Map.of(), Map.of());
+        assertEquals(List.of(link, damaged, newest), store.list(), "--keep-checkpoints 1 deleted neither");
+        assertEquals("not a zip", Files.readString(damaged));
+        assertEquals("precious\n", Files.readString(precious));
+    }
+
+    @Test
+    void aSkippedCheckpointSetAsideKeepsItsBytesAndReplacesNothing() throws IOException {
+        Path damaged = Files.writeString(dir.resolve("checkpoint-e0002-s00000000.npz"), "from a newer version");
+        Files.writeString(dir.resolve("checkpoint-e0002-s00000000.npz.skipped"), "set aside before");
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        assertTrue(store.newestValid(w -> { }).isEmpty());
+        Path kept = store.setAside(damaged);
+        assertEquals(dir.resolve("checkpoint-e0002-s00000000.npz.skipped-2"), kept);
+        assertEquals("from a newer version", Files.readString(kept));
+        assertEquals("set aside before", Files.readString(dir.resolve("checkpoint-e0002-s00000000.npz.skipped")));
+        assertEquals(List.of(), store.list(), "no checkpoint's name");
+        assertEquals(dir.resolve("checkpoint-e0002-s00000000.npz"), store.save(at(2, 0), Map.of(), Map.of()));
+    }
+
     @Test
     void aDirectoryNotYetMadeHoldsNoCheckpoints() {
         CheckpointStore store = new CheckpointStore(dir.resolve("later"), 1);

@@ -1,6 +1,7 @@
 // Which checkpoint a resumed run continues from: none means a fresh start, a damaged newest one is skipped, another run's is refused.
 package gpumlp.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,7 +70,40 @@ class ResumePolicyTest {
         assertEquals(20, s.samplesIntoEpoch());
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains(newest.getFileName().toString()), warnings.get(0));
-        assertEquals(List.of("resuming in epoch 1 after 20 samples from " + dir), notes);
+        assertEquals(List.of("kept the unusable checkpoint " + newest.getFileName() + " as " + newest.getFileName()
+                + ".skipped: a run never replaces one", "resuming in epoch 1 after 20 samples from " + dir), notes);
+        assertArrayEquals(Arrays.copyOf(bytes, bytes.length / 2), Files.readAllBytes(dir.resolve(newest.getFileName()
+                + ".skipped")), "the run will write its own checkpoint there: the skipped one is moved out of its way");
+        assertTrue(Files.notExists(newest));
+    }
+
+    /** Another version's or a damaged checkpoint may be precious: starting afresh would replace it when the names meet. */
+    @Test
+    void aDirectoryOfOnlyUnusableCheckpointsIsRefusedAndLeftAsItIs() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        Path only = store.save(at(3, 0), SETTINGS, DATA);
+        byte[] bytes = Files.readAllBytes(only);
+        Files.write(only, Arrays.copyOf(bytes, bytes.length - 1));
+        UserError e = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 3)));
+        assertEquals("checkpoint directory " + dir + " holds a checkpoint this run cannot use (see the warning): move it "
+                + "away, or use another --checkpoint-dir; a run never replaces one", e.getMessage());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(List.of(), notes, "not 'no checkpoint yet'");
+        assertArrayEquals(Arrays.copyOf(bytes, bytes.length - 1), Files.readAllBytes(only));
+        Files.write(dir.resolve("checkpoint-e0001-s00000000.npz"), new byte[] {1, 2});
+        UserError two = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 3)));
+        assertTrue(two.getMessage().contains(" holds 2 checkpoints this run cannot use (see the warnings): move them away"),
+                two.getMessage());
+    }
+
+    @Test
+    void anUnusableCheckpointBeyondTheRunsEpochsStaysWhereItIs() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(at(1, 0), SETTINGS, DATA);
+        Path later = Files.writeString(dir.resolve("checkpoint-e0005-s00000000.npz"), "from a newer version");
+        assertEquals(1, resume(store, run(SETTINGS, DATA, SIZES, 4)).epochsDone());
+        assertEquals(List.of("resuming after epoch 1 from " + dir), notes, "the run never reaches it");
+        assertEquals("from a newer version", Files.readString(later));
     }
 
     @Test
@@ -106,7 +140,8 @@ class ResumePolicyTest {
         assertEquals(0, s.samplesIntoEpoch());
         assertEquals(List.of("skipping checkpoint " + odd + ": it stands in epoch 2 after 25 samples, which does not fit "
                 + "100 samples in batches of 10"), warnings);
-        assertEquals(List.of("resuming after epoch 1 from " + dir), notes);
+        assertEquals(List.of("kept the unusable checkpoint " + odd.getFileName() + " as " + odd.getFileName()
+                + ".skipped: a run never replaces one", "resuming after epoch 1 from " + dir), notes);
     }
 
     @Test
@@ -135,7 +170,8 @@ class ResumePolicyTest {
     void aPositionAtOrPastTheEndOfAnEpochIsSkipped() {
         CheckpointStore store = new CheckpointStore(dir, 3);
         store.save(at(0, 100), SETTINGS, DATA); // 100 samples an epoch: 100 in is the next epoch's start, never saved so
-        assertNull(resume(store, run(SETTINGS, DATA, SIZES, 4)), "no valid checkpoint left: a fresh start");
+        UserError none = assertThrows(UserError.class, () -> resume(store, run(SETTINGS, DATA, SIZES, 4)));
+        assertTrue(none.getMessage().contains(" holds a checkpoint this run cannot use"), "nothing usable left: refused");
         assertTrue(warnings.get(0).contains("stands in epoch 1 after 100 samples, which does not fit 100 samples"),
                 warnings.toString());
         CheckpointStore last = new CheckpointStore(dir.resolve("last-step"), 3);

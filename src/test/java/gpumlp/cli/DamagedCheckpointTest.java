@@ -1,6 +1,7 @@
-// Hand-damaged newest checkpoints end to end: each is skipped with one warning line, and the run resumes from the one before to the uninterrupted run's result.
+// Hand-damaged newest checkpoints end to end: each is skipped with one warning line and kept aside, and the run resumes from the one before to the uninterrupted run's result.
 package gpumlp.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,10 +100,19 @@ class DamagedCheckpointTest {
                 + "| it stands in epoch 4 after 37 samples, which does not fit 42 samples in batches of 128",
         "nan-literal  | \"partial_loss_sum\":0.0            | \"partial_loss_sum\":NaN "
                 + "| checkpoint.json is not valid JSON (line 1, column ",
+        "key-twice    | \"epochs_done\":3                 | \"epochs_done\":2,\"epochs_done\":3 "
+                + "| checkpoint.json gives the key 'epochs_done' twice (line 1, column ",
+        "data-after   | '\\}$'                              | '} xyz' "
+                + "| checkpoint.json has data after its JSON object (line 1, column ",
+        "json-after   | '\\}$'                              | '} {}' "
+                + "| checkpoint.json has data after its JSON object (line 1, column ",
+        "best-epoch   | \"best_epoch\":3                  | \"best_epoch\":1 "
+                + "| best_epoch 1 is not the best of its records by validation accuracy (epoch 3 is)",
     })
     void aDamagedNewestCheckpointIsSkippedWithOneLineAndThePreviousOneResumed(String name, String field, String damage,
                                                                                String why) throws IOException {
         Path ck = withNewestDamaged(name, Map.of(field, damage));
+        byte[] damaged = Files.readAllBytes(ck.resolve("checkpoint-e0003-s00000000.npz"));
         CliTest.Run r = CliTest.run(train("--epochs", "4", "--checkpoint-dir", ck.toString(), "--resume", "-o",
                 dir.resolve(name + ".npz").toString()));
         assertEquals(0, r.code(), r.err());
@@ -113,5 +123,9 @@ class DamagedCheckpointTest {
         assertTrue(!warnings.get(0).contains("Feature") && !warnings.get(0).contains("Source"), warnings.get(0));
         assertTrue(r.err().contains("resuming after epoch 2 from " + ck), r.err());
         assertEquals(uninterrupted, doneLine(r), "the previous checkpoint's run ends as the uninterrupted one");
+        assertTrue(r.err().contains("kept the unusable checkpoint checkpoint-e0003-s00000000.npz as "
+                + "checkpoint-e0003-s00000000.npz.skipped: a run never replaces one"), r.err());
+        assertArrayEquals(damaged, Files.readAllBytes(ck.resolve("checkpoint-e0003-s00000000.npz.skipped")),
+                "the run wrote its own epoch 3 checkpoint, never over the skipped one");
     }
 }
