@@ -30,28 +30,30 @@ final class SweepValues {
                       List<List<String>> swept, Path sweepFile) {
         List<String> all = new ArrayList<>(base);
         swept.forEach(all::addAll);
-        if (problem(env, all) == null) {
+        if (problem(env, all) == null) { // the usual case: one parse and check
             return;
         }
-        String own = problem(env, base);
-        if (own != null) {
-            throw new CommandLine.ParameterException(cmd, own);
+        CommandLine.ParameterException own = problem(env, base);
+        if (own != null) { // worded as the command line's fault, as train would (the environment named by Cli's handler)
+            throw new CommandLine.ParameterException(cmd, own.getMessage());
         }
         List<String> names = new ArrayList<>(values.keySet());
         List<String> upTo = new ArrayList<>(base);
         for (int i = 0; i < swept.size(); i++) {
             upTo.addAll(swept.get(i));
-            String problem = problem(env, upTo);
+            CommandLine.ParameterException problem = problem(env, upTo);
             if (problem != null) {
                 throw new UserError("sweep file " + sweepFile + ": parameter '" + names.get(i) + "' has the value '"
-                        + values.get(names.get(i)) + "', which train refuses: " + problem + "; fix the value in the sweep file");
+                        + values.get(names.get(i)) + "', which train refuses: " + EnvironmentSource.explain(
+                        problem.getCommandLine(), problem.getMessage(), upTo.toArray(String[]::new))
+                        + "; fix the value in the sweep file");
             }
         }
         throw new IllegalStateException("the combination failed its check, but no parameter did");
     }
 
     /** Why train would refuse this command line, or null; its model goes to /dev/null, as the sweep chooses the real one. */
-    static String problem(Map<String, String> env, List<String> args) {
+    static CommandLine.ParameterException problem(Map<String, String> env, List<String> args) {
         CommandLine probe = Cli.newCommandLine(env);
         probe.setOut(new PrintWriter(Writer.nullWriter()));
         probe.setErr(new PrintWriter(Writer.nullWriter()));
@@ -63,7 +65,7 @@ final class SweepValues {
             ((TrainCommand) train.commandSpec().userObject()).validatedSettings(train.commandSpec().commandLine());
             return null;
         } catch (CommandLine.ParameterException e) {
-            return EnvironmentSource.explain(e.getCommandLine(), e.getMessage(), withOutput.toArray(String[]::new));
+            return e;
         }
     }
 }
