@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Combination N becomes the same train command line (every option given, except the sweep's own)
  * plus the combination's values, writing model, metrics, checkpoints and result.json into
- * SWEEP_DIR/run-NNNN (and its TensorBoard events into TENSORBOARD_DIR/run-NNNN), always with --resume: a scheduler that restarts the job (a preempted pod, a
+ * SWEEP_DIR/run-NNNN (its --plot NAME too, and its TensorBoard events into TENSORBOARD_DIR/run-NNNN), always with --resume: a scheduler that restarts the job (a preempted pod, a
  * requeued array task) continues where it stopped. N comes from --sweep-index, else from
  * JOB_COMPLETION_INDEX (Kubernetes Indexed Job), else SLURM_ARRAY_TASK_ID (Slurm array). The sweep directory
  * belongs to one sweep file's content ({@link SweepOwner}): another sweep's task is refused.
@@ -38,10 +38,10 @@ final class SweepRun {
     static int run(TrainCommand train, CommandLine cmd) {
         Map<String, String> env = cmd.getDefaultValueProvider() instanceof EnvironmentDefaults e ? e.env() : System.getenv();
         Map<Path, String> sweepFile = Map.of(train.sweep, "the sweep file " + train.sweep); // every array task reads it
-        Map<String, Path> outputs = new java.util.LinkedHashMap<>();
-        outputs.put("--plot", train.plot);
-        outputs.put("--tensorboard", train.tensorboard);
+        Map<String, Path> outputs = new java.util.HashMap<>();
+        outputs.put("--tensorboard", train.tensorboard); // the plot is checked as SWEEP_DIR/run-NNNN/NAME, below
         OutputChecks.notInputs(cmd, outputs, sweepFile);
+        String plotName = SweepPlot.name(cmd, train.plot, train.sweepDir); // before the sweep file is read: the plot is the command line's
         Sweep sweep = Sweep.read(train.sweep);
         long size = sweep.size();
         long index = index(cmd, train.sweepIndex, env, size);
@@ -56,8 +56,8 @@ final class SweepRun {
         for (OptionSpec o : cmd.getParseResult().matchedOptions()) {
             String name = o.longestName();
             given.add(name);
-            if (CHOOSING.contains(name) || name.equals("--tensorboard")) {
-                continue; // --tensorboard: added below, with the run's subdirectory
+            if (CHOOSING.contains(name) || name.equals("--tensorboard") || name.equals("--plot")) {
+                continue; // --tensorboard and --plot: added below, with the run's directory
             }
             if (OWN.contains(name)) {
                 throw new CommandLine.ParameterException(cmd, name + " cannot be combined with --sweep: each combination "
@@ -72,6 +72,7 @@ final class SweepRun {
                 }
             }
         }
+        List<List<String>> swept = new ArrayList<>(); // each parameter's arguments
         for (Map.Entry<String, String> p : values.entrySet()) {
             String name = "--" + p.getKey();
             OptionSpec o = cmd.getCommandSpec().findOption(name);
@@ -88,17 +89,21 @@ final class SweepRun {
                     throw new UserError("sweep file " + train.sweep + ": " + p.getKey() + " is a switch; its values must be "
                             + "true or false, not '" + p.getValue() + "'");
                 }
-                if (p.getValue().equals("true")) {
-                    args.add(o.longestName()); // false: the switch is simply not given
-                }
+                swept.add(p.getValue().equals("true") ? List.of(o.longestName()) : List.of()); // false: not given
             } else {
-                args.add(o.longestName());
-                args.add(p.getValue());
+                swept.add(List.of(o.longestName() + "=" + p.getValue())); // attached: a value may start with a dash
             }
         }
+        Map<String, String> innerEnv = withoutSweepVariables(env);
+        SweepValues.check(cmd, innerEnv, args, values, swept, train.sweep); // before the directory is the sweep's
+        swept.forEach(args::addAll);
         SweepOwner.claim(train.sweepDir, train.sweep, size); // a directory holds the runs of one sweep only
         Path dir = train.sweepDir.resolve(String.format(Locale.ROOT, "run-%04d", index));
-        for (String name : List.of("model.npz", "metrics.jsonl", "result.json", "checkpoints")) {
+        List<String> own = new ArrayList<>(SweepPlot.RUN_FILES);
+        if (plotName != null) {
+            own.add(plotName);
+        }
+        for (String name : own) {
             OutputChecks.notInput(cmd, dir.resolve(name), "--sweep-dir " + train.sweepDir + ": the run's", train.sweep,
                     sweepFile.get(train.sweep));
         }
@@ -113,13 +118,16 @@ final class SweepRun {
         if (train.tensorboard != null) { // from the command line or the environment
             args.addAll(List.of("--tensorboard", train.tensorboard.resolve(dir.getFileName()).toString()));
         }
+        if (plotName != null) { // from the command line or the environment
+            args.addAll(List.of("--plot", dir.resolve(plotName).toString()));
+        }
         Log log = new Log(cmd.getOut(), cmd.getErr(), train.logFormat);
         StringBuilder desc = new StringBuilder();
         values.forEach((k, v) -> desc.append(desc.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
         log.result(String.format(Locale.ROOT, "sweep %s: combination %d of %d (%s) in %s", train.sweep, index, size, desc, dir),
                 "sweep", Map.of("index", index, "size", size, "parameters", values, "dir", dir.toString()));
 
-        CommandLine inner = Cli.newCommandLine(withoutSweepVariables(env));
+        CommandLine inner = Cli.newCommandLine(innerEnv);
         inner.setOut(cmd.getOut());
         inner.setErr(cmd.getErr());
         int code = inner.execute(args.toArray(String[]::new));

@@ -131,7 +131,8 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write one JSON line per epoch to FILE.")
     Path metrics;
 
-    @Option(names = "--plot", paramLabel = "FILE", description = "Draw the learning curves into a PNG file (updated every epoch).")
+    @Option(names = "--plot", paramLabel = "FILE", description = "Draw the learning curves into a PNG file (updated every epoch). "
+            + "With --sweep, a file name: combination N draws into SWEEP_DIR/run-NNNN/FILE.")
     Path plot;
 
     @Option(names = "--tensorboard", paramLabel = "DIR",
@@ -357,7 +358,7 @@ public final class TrainCommand implements Callable<Integer>, JsonLogging {
         return all;
     }
 
-    private TrainSettings validatedSettings(CommandLine cmd) {
+    TrainSettings validatedSettings(CommandLine cmd) { // also SweepValues, before a sweep directory is claimed
         device.validate(cmd);
         Checks.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
         Checks.require(cmd, batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);

@@ -54,9 +54,8 @@ public final class Sweep {
         try {
             root = SweepYaml.parse(Files.readAllBytes(file), what);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-            throw new UserError(what + " is not valid YAML or JSON" + (at == null ? "" : " (line " + at.getLineNr()
-                    + ", column " + at.getColumnNr() + ")") + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+            String problem = YamlErrors.describe(e);
+            throw new UserError(what + " is not valid YAML or JSON" + (problem.startsWith("(") ? " " : ": ") + problem, e);
         } catch (IOException e) {
             throw new UserError("cannot read " + what + ": " + IoErrors.describe(e), e);
         }

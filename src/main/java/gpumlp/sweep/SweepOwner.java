@@ -31,6 +31,10 @@ public final class SweepOwner {
     public static final String FILE = ".gpu-mlp-sweep.json";
     private static final String FORMAT = "gpu-mlp-sweep-dir/1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads the record strictly: data after its object means a damaged or foreign file, not a record. */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JSON.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     private static final long MAX_RECORD_BYTES = 1 << 16;
 
     private SweepOwner() {}
@@ -92,13 +96,20 @@ public final class SweepOwner {
     private static JsonNode read(Path record, Path sweepDir, Path sweepFile) {
         String fix = ": delete it if " + sweepDir + " holds only runs of sweep file " + sweepFile + ", or use another --sweep-dir";
         JsonNode j;
+        if (Files.isSymbolicLink(record) && !Files.exists(record)) {
+            throw new UserError("sweep record " + record + " is a dangling link (to " + target(record) + ")" + fix);
+        }
         try {
             InputFiles.regularFile(record, "sweep record", MAX_RECORD_BYTES);
-            j = JSON.readTree(record.toFile());
+            j = STRICT.readTree(Files.readAllBytes(record));
         } catch (UserError e) {
             throw new UserError(e.getMessage() + fix, e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UserError("sweep record " + record + " is not valid JSON" + fix, e);
+            boolean trailing = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+                    && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token");
+            throw new UserError("sweep record " + record + (trailing ? " is damaged: there is more after the end of its JSON "
+                    + "object" + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")
+                    : " is not valid JSON") + fix, e);
         } catch (IOException e) {
             throw new UserError("sweep record " + record + " cannot be read (" + IoErrors.describe(e).lines().findFirst()
                     .orElse("") + ")" + fix, e);
@@ -107,6 +118,15 @@ public final class SweepOwner {
             throw new UserError("sweep record " + record + " is not a " + FORMAT + " record" + fix);
         }
         return j;
+    }
+
+    /** Where a link points, as written in it. */
+    private static String target(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "somewhere that cannot be read";
+        }
     }
 
     /** The SHA-256 of the sweep file's bytes, in hex. */

@@ -56,7 +56,10 @@ public final class SweepReport {
         this.missing = missing;
     }
 
-    /** Reads every result.json below {@code dir}, following links (a link back up, a loop, is listed as unreadable). */
+    /**
+     * Reads every result.json below {@code dir}, at any depth, following links (a link back up, a loop, is listed as
+     * unreadable); a result reached through a link as well as directly is one run, named by its path without links.
+     */
     public static SweepReport collect(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new UserError("report: " + dir + " is not a directory");
@@ -65,7 +68,7 @@ public final class SweepReport {
         List<String> unreadable = new ArrayList<>();
         try {
             // links are followed (a cluster's result directories often are links); a loop is listed, not walked
-            Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), 4,
+            Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
                     new java.nio.file.SimpleFileVisitor<>() {
                         @Override
                         public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
@@ -91,7 +94,7 @@ public final class SweepReport {
         Set<String> names = new LinkedHashSet<>();
         long sweepSize = -1;
         Set<Long> seen = new TreeSet<>();
-        for (Path f : files) {
+        for (Path f : ResultFiles.distinct(dir, files)) {
             JsonNode j;
             try {
                 InputFiles.regularFile(f, "result file", MAX_RESULT_BYTES); // a FIFO would block the report forever

@@ -206,7 +206,7 @@ class ClusterJobTest {
         Files.writeString(sweep, "parameters:\n  lr: [0.1]\n  eager: [true]\n");
         Path out = dir.resolve("sw");
         Map<String, String> env = Map.of("GPU_MLP_SWEEP", sweep.toString(), "GPU_MLP_SWEEP_DIR", out.toString(),
-                "JOB_COMPLETION_INDEX", "0", "GPU_MLP_PLOT", dir.resolve("shared.png").toString());
+                "JOB_COMPLETION_INDEX", "0", "GPU_MLP_PLOT", "curves.png");
         // --device auto: the GPU switches are refused with --device cpu (on a machine without a GPU, auto trains on the CPU)
         CliTest.Run r = CliTest.run(env, "train", "--data", SUBSET, "--device", "auto", "-b", "32", "--hidden", "8,8", "--limit", "200",
                 "--epochs", "1", "--tf32");
@@ -215,7 +215,7 @@ class ClusterJobTest {
         assertEquals(32, result.path("settings").path("batch_size").asInt());
         assertEquals("[8,8]", result.path("settings").path("hidden").toString());
         assertEquals(0.1, result.path("settings").path("learning_rate").asDouble());
-        assertFalse(Files.exists(dir.resolve("shared.png")), "GPU_MLP_PLOT does not reach the combinations' runs");
+        assertTrue(Files.exists(out.resolve("run-0000/curves.png")), "GPU_MLP_PLOT is drawn in the combination's directory");
     }
 
     @Test

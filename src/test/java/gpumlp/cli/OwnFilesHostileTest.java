@@ -104,7 +104,7 @@ class OwnFilesHostileTest {
         Path sweepDir = dir.resolve("sweep-runs");
         CliTest.Run r = CliTest.run(HostileCorpusTest.tinyTrain(data.toString(), "--sweep", sweep.toString(), "--sweep-index",
                 "0", "--sweep-dir", sweepDir.toString(), "--plot", sweep.toString()));
-        refusedBeforeTraining(r, "--plot " + sweep + " is the sweep file " + sweep + " itself: give another name");
+        refusedBeforeTraining(r, "--plot " + sweep + ": in a sweep, --plot takes a file name such as curves.png");
         assertEquals("parameters:\n  lr: [0.1, 0.2]\n", Files.readString(sweep));
         assertFalse(Files.exists(sweepDir), "refused before the run's directory is made");
         Path inRunDir = Files.createDirectories(dir.resolve("sweep-runs2/run-0000")).resolve("result.json");

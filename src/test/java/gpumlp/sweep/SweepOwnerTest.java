@@ -2,6 +2,7 @@
 package gpumlp.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,26 @@ class SweepOwnerTest {
         Files.writeString(out.resolve(SweepOwner.FILE), "[]");
         assertTrue(assertThrows(UserError.class, () -> SweepOwner.claim(out, a, 1)).getMessage()
                 .contains("is not a gpu-mlp-sweep-dir/1 record: delete it if"));
+    }
+
+    @Test
+    void aRecordWithDataAfterItsObjectOrADanglingLinkIsRefusedInOneLine() throws IOException {
+        Path a = sweepFile("a.yaml", "parameters:\n  lr: [0.1]\n");
+        Path out = dir.resolve("sweep");
+        SweepOwner.claim(out, a, 1);
+        Path record = out.resolve(SweepOwner.FILE);
+        Files.writeString(record, Files.readString(record) + "\n{\"format\": \"gpu-mlp-sweep-dir/1\", \"sha256\": \"0\"}\n");
+        UserError trailing = assertThrows(UserError.class, () -> SweepOwner.claim(out, a, 1));
+        assertTrue(trailing.getMessage().startsWith("sweep record " + record + " is damaged: there is more after the end of "
+                + "its JSON object (line "), trailing.getMessage());
+        assertTrue(trailing.getMessage().endsWith(": delete it if " + out + " holds only runs of sweep file " + a
+                + ", or use another --sweep-dir"), trailing.getMessage());
+        Files.delete(record);
+        Files.createSymbolicLink(record, dir.resolve("gone.json"));
+        assertEquals("sweep record " + record + " is a dangling link (to " + dir.resolve("gone.json") + "): delete it if "
+                + out + " holds only runs of sweep file " + a + ", or use another --sweep-dir",
+                assertThrows(UserError.class, () -> SweepOwner.claim(out, a, 1)).getMessage());
+        assertFalse(Files.exists(dir.resolve("gone.json")), "the link is not followed to make a record");
     }
 
     @Test

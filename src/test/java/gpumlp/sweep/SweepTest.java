@@ -103,6 +103,25 @@ class SweepTest {
     }
 
     @Test
+    void theParsersErrorsAreSaidInWordsWithoutItsClassNames() throws IOException {
+        for (String key : new String[] {"[lr]", "{a: 1}"}) {
+            String m = refusal("parameters:\n  " + key + ": [0.1]\n");
+            assertEquals(" is not valid YAML or JSON (line 2, column 4): a parameter name must be a plain word, not a list "
+                    + "or mapping", m, key);
+        }
+        assertEquals(" is not valid YAML or JSON (line 3, column 1): expected ',' or ']', but got the end of the file",
+                refusal("parameters:\n  lr: [0.1\n"), "the problem where it was found, not SnakeYAML's context");
+        assertEquals(" is not valid YAML or JSON (line 3, column 2): expected the end of an indented block, but found a value",
+                refusal("parameters:\n  lr: |\n x\n"));
+        for (String text : new String[] {"parameters:\n\tlr: [1]\n", "parameters:\n  lr: \"abc\n", "a: 1\n- b\n",
+                "parameters:\n  ? [a]\n  : 1\n", "parameters:\n  - lr\n  x: 1\n", "parameters: {lr: [1], }}\n"}) {
+            String m = refusal(text);
+            assertTrue(m.matches(" is not valid YAML or JSON \\(line \\d+, column \\d+\\): [^<>]+") && !m.contains("snakeyaml")
+                    && !m.contains("while ") && !m.contains("Event") && !m.contains("Token"), m);
+        }
+    }
+
+    @Test
     void aliasesAndDuplicateKeysAreRefused() throws IOException {
         assertEquals(" uses the YAML alias *rates (line 2): write the values out instead",
                 refusal("rates: &rates [0.1, 0.2]\nparameters:\n  lr: *rates\n").replaceFirst("\\(line \\d+\\)", "(line 2)"));
