@@ -32,9 +32,7 @@ class HostileCorpusTest {
 
     @BeforeAll
     static void trainTinyModel() {
-        tinyModel = dir.resolve("tiny.npz");
-        CliTest.Run r = CliTest.run(tinyTrain(CliTest.SUBSET, "-o", tinyModel.toString()));
-        assertEquals(0, r.code(), r.err());
+        tinyModel = trainTiny(dir);
     }
 
     static Stream<Arguments> cases() throws IOException {
@@ -100,6 +98,16 @@ class HostileCorpusTest {
     }
 
     /** A train command on 50 samples with a 4-unit hidden layer, plus {@code more}; one epoch unless more says. */
+    /** Trains the tiny model (tinyTrain on the subset, plus {@code more}) into {@code dir}/tiny.npz and returns its path. */
+    static Path trainTiny(Path dir, String... more) {
+        Path tiny = dir.resolve("tiny.npz");
+        List<String> args = new java.util.ArrayList<>(List.of(more));
+        args.addAll(List.of("-o", tiny.toString()));
+        CliTest.Run r = CliTest.run(tinyTrain(CliTest.SUBSET, args.toArray(String[]::new)));
+        assertEquals(0, r.code(), r.err());
+        return tiny;
+    }
+
     static String[] tinyTrain(String data, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data, "--limit", "50",
                 "--hidden", "4", "--device", "cpu", "--threads", "1", "--progress", "never"));

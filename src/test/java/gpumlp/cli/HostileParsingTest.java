@@ -34,9 +34,7 @@ class HostileParsingTest {
 
     @BeforeAll
     static void trainTinyModel() {
-        tiny = dir.resolve("tiny.npz");
-        CliTest.Run r = CliTest.run(HostileCorpusTest.tinyTrain(CliTest.SUBSET, "-o", tiny.toString()));
-        assertEquals(0, r.code(), r.err());
+        tiny = HostileCorpusTest.trainTiny(dir);
     }
 
     /** The process environment plus {@code more}. */

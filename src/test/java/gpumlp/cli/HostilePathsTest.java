@@ -25,9 +25,7 @@ class HostilePathsTest {
     @BeforeAll
     static void trainTinyModel() throws IOException {
         dir = dir.toRealPath();
-        tiny = dir.resolve("tiny.npz");
-        CliTest.Run r = CliTest.run(HostileCorpusTest.tinyTrain(CliTest.SUBSET, "-o", tiny.toString()));
-        assertEquals(0, r.code(), r.err());
+        tiny = HostileCorpusTest.trainTiny(dir);
     }
 
     /** The process environment without GPU_MLP_* variables, plus {@code more}. */

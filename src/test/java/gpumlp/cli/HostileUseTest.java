@@ -31,8 +31,7 @@ class HostileUseTest {
 
     @BeforeAll
     static void trainTinyModel() {
-        tiny = dir.resolve("tiny.npz");
-        assertEquals(0, CliTest.run(HostileCorpusTest.tinyTrain(CliTest.SUBSET, "-o", tiny.toString())).code());
+        tiny = HostileCorpusTest.trainTiny(dir);
     }
 
     /** Runs in-process, failing (rather than hanging the build) if the command does not return. */

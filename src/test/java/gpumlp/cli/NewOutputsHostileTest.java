@@ -26,9 +26,7 @@ class NewOutputsHostileTest {
 
     @BeforeAll
     static void trainTinyModel() {
-        tiny = dir.resolve("tiny.npz");
-        CliTest.Run r = CliTest.run(HostileCorpusTest.tinyTrain(CliTest.SUBSET, "--validation", "10", "-o", tiny.toString()));
-        assertEquals(0, r.code(), r.err());
+        tiny = HostileCorpusTest.trainTiny(dir, "--validation", "10");
     }
 
     private static CliTest.Run train(String... more) {
