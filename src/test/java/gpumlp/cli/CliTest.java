@@ -46,6 +46,16 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** The process environment without GPU_MLP_* variables, plus {@code more} as name, value, name, value... */
+    static java.util.Map<String, String> envWith(String... more) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith(EnvironmentDefaults.PREFIX));
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
     /** Copies the test picture of a 7 (black on white, 112x112) into {@code dir}. */
     static Path sevenPng(Path dir) throws IOException {
         Path png = dir.resolve("seven.png");

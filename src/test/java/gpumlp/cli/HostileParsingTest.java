@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -37,14 +36,8 @@ class HostileParsingTest {
         tiny = HostileCorpusTest.trainTiny(dir);
     }
 
-    /** The process environment plus {@code more}. */
     private static Map<String, String> env(String... more) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith(EnvironmentDefaults.PREFIX));
-        for (int i = 0; i < more.length; i += 2) {
-            env.put(more[i], more[i + 1]);
-        }
-        return env;
+        return CliTest.envWith(more);
     }
 
     /** A usage error: exit code 2, the message as the first of exactly two lines, nothing trained. */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,14 +27,8 @@ class HostilePathsTest {
         tiny = HostileCorpusTest.trainTiny(dir);
     }
 
-    /** The process environment without GPU_MLP_* variables, plus {@code more}. */
     private static Map<String, String> env(String... more) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith(EnvironmentDefaults.PREFIX));
-        for (int i = 0; i < more.length; i += 2) {
-            env.put(more[i], more[i + 1]);
-        }
-        return env;
+        return CliTest.envWith(more);
     }
 
     /**
