@@ -336,6 +336,46 @@ class CheckpointFileTest {
         assertNull(CheckpointFile.load(none).state().momentum(), "momentum 0: no state to save");
     }
 
+    /** Without momentum state a resumed run would restart momentum from zero: refused once any step was taken, at an epoch's end or inside the first. */
+    @Test
+    void momentumStateIsNeededOnceAStepWasTaken() {
+        Map<String, Object> withMomentum = Map.of("lr", 0.1, "hidden", List.of(3), "momentum", 0.9);
+        Network net = new Network(SIZES, filled(SIZES, 0));
+        EpochRecord one = new EpochRecord(1, 0.1, 0.9, 0.7, HeldOut.test, 0.8, 0.75, 1.25, 600);
+        for (TrainState s : List.of(new TrainState(1, 0, 0, 0, 0, net, null, List.of(one), 0, null),
+                new TrainState(0, 40, 12.5, 31, 0.75, net, null, List.of(), 0, null))) {
+            Path p = dir.resolve("m" + s.epochsDone() + ".npz");
+            CheckpointFile.save(p, s, withMomentum, DATA);
+            assertEquals("checkpoint " + p + " has no momentum state (V1.npy) though it trained with momentum 0.9",
+                    refusal(p));
+        }
+        Path start = dir.resolve("start.npz"); // stopped before the first step: there is no state yet
+        CheckpointFile.save(start, new TrainState(0, 0, 0, 0, 0, net, null, List.of(), 0, null), withMomentum, DATA);
+        assertNull(CheckpointFile.load(start).state().momentum());
+    }
+
+    /** A missing flag is false, so the entries it would announce are strays, never silently used. */
+    @Test
+    void aMissingMomentumFlagDisownsTheMomentumEntries() throws IOException {
+        Path missing = edited(save(rich()), j -> j.remove("momentum"));
+        assertEquals("checkpoint " + missing + " holds the entry V1.npy but its checkpoint.json says momentum false",
+                refusal(missing));
+    }
+
+    /** A bad value is quoted whole up to 40 characters, shortened beyond, and a missing one is named so. */
+    @Test
+    void badValuesAreQuotedWholeUpTo40Characters() throws IOException {
+        Path valid = save(rich());
+        String forty = "\"" + "x".repeat(38) + "\"";
+        Path exact = edited(valid, j -> j.put("momentum", "x".repeat(38)));
+        assertEquals("checkpoint " + exact + ": momentum is " + forty + ", not true or false", refusal(exact));
+        Path longer = edited(valid, j -> j.put("momentum", "x".repeat(39)));
+        assertEquals("checkpoint " + longer + ": momentum is \"" + "x".repeat(36) + "..., not true or false",
+                refusal(longer));
+        Path noRecords = edited(valid, j -> j.remove("records"));
+        assertEquals("checkpoint " + noRecords + ": records is missing, not a list of epoch records", refusal(noRecords));
+    }
+
     /** Jackson would keep a repeated key's last value and ignore what follows the object: neither is a checkpoint it wrote. */
     @Test
     void aKeyGivenTwiceOrDataAfterTheObjectIsDamage() throws IOException {

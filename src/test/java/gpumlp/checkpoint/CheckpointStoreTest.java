@@ -2,6 +2,7 @@
 package gpumlp.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,43 @@ class CheckpointStoreTest {
         assertEquals("set aside before", Files.readString(dir.resolve("checkpoint-e0002-s00000000.npz.skipped")));
         assertEquals(List.of(), store.list(), "no checkpoint's name");
         assertEquals(dir.resolve("checkpoint-e0002-s00000000.npz"), store.save(at(2, 0), Map.of(), Map.of()));
+    }
+
+    /** Up to .skipped-100 is tried before the run gives up; none of the names already there is replaced. */
+    @Test
+    void aSkippedCheckpointIsSetAsideUpToItsHundredthName() throws IOException {
+        Path damaged = Files.writeString(dir.resolve("checkpoint-e0002-s00000000.npz"), "damaged");
+        Files.writeString(dir.resolve("checkpoint-e0002-s00000000.npz.skipped"), "1");
+        for (int n = 2; n <= 99; n++) {
+            Files.writeString(dir.resolve("checkpoint-e0002-s00000000.npz.skipped-" + n), Integer.toString(n));
+        }
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        Path kept = store.setAside(damaged);
+        assertEquals(dir.resolve("checkpoint-e0002-s00000000.npz.skipped-100"), kept);
+        assertEquals("damaged", Files.readString(kept));
+        assertEquals("99", Files.readString(dir.resolve("checkpoint-e0002-s00000000.npz.skipped-99")));
+    }
+
+    /** A run of 3 epochs writes up to the end of epoch 3, never a position inside epoch 4 (named e0003 plus samples). */
+    @Test
+    void aRunReachesTheEndOfItsLastEpochAndNoFurther() {
+        assertTrue(CheckpointStore.withinRun(dir.resolve("checkpoint-e0002-s00000040.npz"), 3));
+        assertTrue(CheckpointStore.withinRun(dir.resolve("checkpoint-e0003-s00000000.npz"), 3));
+        assertFalse(CheckpointStore.withinRun(dir.resolve("checkpoint-e0003-s00000040.npz"), 3));
+        assertFalse(CheckpointStore.withinRun(dir.resolve("checkpoint-e0004-s00000000.npz"), 3));
+    }
+
+    /** A link to a directory is named as the link: the message must not send the user to remove the directory. */
+    @Test
+    void aLinkToADirectoryIsRefusedAsALink() throws IOException {
+        Path results = Files.createDirectories(dir.resolve("results"));
+        Files.writeString(results.resolve("keep.txt"), "keep\n");
+        Path ck = Files.createDirectories(dir.resolve("ck"));
+        Path link = Files.createSymbolicLink(ck.resolve("checkpoint-e0002-s00000000.npz"), results);
+        UserError e = assertThrows(UserError.class, () -> new CheckpointStore(ck, 3).save(at(2, 0), Map.of(), Map.of()));
+        assertEquals("cannot write checkpoint " + link + ": it is a symbolic link to " + results + ": remove the link; a "
+                + "run never writes through one there", e.getMessage());
+        assertEquals("keep\n", Files.readString(results.resolve("keep.txt")));
     }
 
     @Test
