@@ -25,11 +25,6 @@ class NpyTest {
         for (int[] s : new int[][] {{1, 1}, {3, 2}, {801, 10}, {123456789, 1}}) {
             assertEquals(0, Npy.header(s[0], s[1]).length % 64, Arrays.toString(s));
         }
-        // the row count can grow in place (an appended row rewrites only the header): its length never depends on it
-        for (int rows = 1; rows > 0 && rows <= Integer.MAX_VALUE / 10; rows *= 10) {
-            assertEquals(Npy.header(1, 785).length, Npy.header(rows, 785).length, "rows " + rows);
-        }
-        assertEquals(Npy.header(1, 785).length, Npy.header(Integer.MAX_VALUE, 785).length);
     }
 
     @Test
