@@ -198,4 +198,26 @@ class SweepReportTest {
         assertEquals(List.of(latest.resolve("back") + ": a link to a directory above it (a loop), not followed"),
                 r.unreadable());
     }
+
+    @Test
+    void aRunReachedThroughTwoLinksIsListedOnceByTheFirstName() throws IOException {
+        result("elsewhere/run-0007", "\"validation_accuracy\": 0.8, \"validation_loss\": 0.2, \"test_accuracy\": 0.8, "
+                + "\"test_loss\": 0.3");
+        Files.createDirectories(dir.resolve("sweep"));
+        Files.createSymbolicLink(dir.resolve("sweep/best"), dir.resolve("elsewhere/run-0007"));
+        Files.createSymbolicLink(dir.resolve("sweep/latest"), dir.resolve("elsewhere/run-0007"));
+        SweepReport r = SweepReport.collect(dir.resolve("sweep"));
+        assertEquals(List.of("best"), r.rows().stream().map(SweepReport.Row::run).toList());
+    }
+
+    @Test
+    void eachBrokenLinkToAResultIsListed() throws IOException {
+        for (String run : new String[] {"run-0000", "run-0001"}) {
+            Files.createDirectories(dir.resolve("sweep/" + run));
+            Files.createSymbolicLink(dir.resolve("sweep/" + run + "/result.json"), dir.resolve("gone/" + run + ".json"));
+        }
+        SweepReport r = SweepReport.collect(dir.resolve("sweep"));
+        assertEquals(List.of(dir.resolve("sweep/run-0000/result.json") + " does not exist",
+                dir.resolve("sweep/run-0001/result.json") + " does not exist"), r.unreadable());
+    }
 }

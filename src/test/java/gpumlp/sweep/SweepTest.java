@@ -122,6 +122,12 @@ class SweepTest {
     }
 
     @Test
+    void anErrorOnTheFirstLineSaysLine1() throws IOException {
+        assertEquals(" is not valid YAML or JSON (line 1, column 3): a parameter name must be a plain word, not a list or mapping",
+                refusal("{[lr]: [0.1]}\n"));
+    }
+
+    @Test
     void aliasesAndDuplicateKeysAreRefused() throws IOException {
         assertEquals(" uses the YAML alias *rates (line 2): write the values out instead",
                 refusal("rates: &rates [0.1, 0.2]\nparameters:\n  lr: *rates\n").replaceFirst("\\(line \\d+\\)", "(line 2)"));
@@ -140,6 +146,10 @@ class SweepTest {
         Files.write(utf16, "parameters:\n  lr: [0.1]\n".getBytes(java.nio.charset.StandardCharsets.UTF_16));
         assertEquals("sweep file " + utf16 + " is UTF-16 text, not UTF-8: save it as UTF-8",
                 assertThrows(UserError.class, () -> Sweep.read(utf16)).getMessage());
+        Path bomOnly = dir.resolve("bom.yaml"); // an empty file saved as UTF-16: the byte-order mark alone
+        Files.write(bomOnly, new byte[] {(byte) 0xFF, (byte) 0xFE});
+        assertEquals("sweep file " + bomOnly + " is UTF-16 text, not UTF-8: save it as UTF-8",
+                assertThrows(UserError.class, () -> Sweep.read(bomOnly)).getMessage());
     }
 
     @Test

@@ -143,4 +143,25 @@ class AtomicFilesConcurrencyTest {
         assertTrue(Files.exists(notTemp));
         AtomicFiles.removeStaleTempFiles(dir.resolve("missing"), Pattern.compile(".*")); // nothing to do, no error
     }
+
+    /**
+     * A finished write no longer counts as this process's own: a dead writer's temp file that has the same
+     * name later (another process, a restarted run) is cleaned up like any other, not skipped for ever.
+     */
+    @Test
+    void aFinishedWritesTempNameIsCleanedUpLikeAnyOther() throws IOException {
+        Path target = dir.resolve("a.json");
+        List<Path> tmps = new ArrayList<>();
+        AtomicFiles.beforeRename = tmps::add;
+        try {
+            AtomicFiles.writeString(target, "1\n");
+        } finally {
+            AtomicFiles.beforeRename = tmp -> { };
+        }
+        Path leftOver = Files.writeString(tmps.get(0), "half a write"); // a killed writer that drew the same name
+        Files.setLastModifiedTime(leftOver, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
+        StaleTempFiles.remove(dir, Pattern.compile(".*"));
+        assertFalse(Files.exists(leftOver), "the stale temp file stayed");
+        assertEquals("1\n", Files.readString(target));
+    }
 }

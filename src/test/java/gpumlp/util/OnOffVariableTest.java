@@ -29,4 +29,11 @@ class OnOffVariableTest {
             assertFalse(OnOffVariable.isOn("GPU_MLP_X", bad));
         }
     }
+
+    @Test
+    void isOnSaysWhatTheWordsSay() {
+        assertTrue(OnOffVariable.isOn("GPU_MLP_X", " Yes "), "an on word turns it on");
+        assertFalse(OnOffVariable.isOn("GPU_MLP_X", "off"), "an off word turns it off");
+        assertFalse(OnOffVariable.isOn("GPU_MLP_X", null), "unset is off");
+    }
 }
