@@ -287,7 +287,7 @@ public final class GpuBackend implements Backend {
             DeviceBuffer[] wl = new DeviceBuffer[s.length - 1];
             try (Closer undo = new Closer()) { // a failed allocation frees the earlier ones and leaves no weights
                 for (int l = 1; l < s.length; l++) {
-                    wl[l - 1] = undo.register(DeviceBuffer.floats((long) (s[l - 1] + 1) * s[l], "W" + l));
+                    wl[l - 1] = undo.register(DeviceBuffer.floats(network.weights(l).length, "W" + l));
                 }
                 undo.handOver();
             }
