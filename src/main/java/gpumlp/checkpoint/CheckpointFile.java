@@ -215,11 +215,9 @@ public final class CheckpointFile {
                 throw new UserError(file + ": " + JSON_ENTRY + " gives the key '" + OneLine.of(twice.group(1)) + "' twice"
                         + place(e), e);
             }
-            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
             java.util.regex.Matcher token = java.util.regex.Pattern.compile("^Non-standard token '([^']{1,20})'")
                     .matcher(String.valueOf(e.getOriginalMessage()));
-            throw new UserError(file + ": " + JSON_ENTRY + " is not valid JSON" + (at == null ? "" : " (line "
-                    + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+            throw new UserError(file + ": " + JSON_ENTRY + " is not valid JSON" + place(e)
                     + (token.find() ? ": " + token.group(1) + " is not a JSON number" : ""), e);
         }
     }

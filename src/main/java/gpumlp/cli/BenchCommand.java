@@ -116,8 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
         device.validate(cmd);
-        Checks.require(cmd, !device.device.equals("cpu") || !profile,
-                "--profile applies to the GPU only, but --device is cpu: drop it, or use --device gpu or auto");
+        device.requireGpuFor(cmd, "--profile", profile);
         Checks.require(cmd, epochs >= 1, "--epochs must be at least 1, got " + epochs);
         for (int b : batchSizes) {
             Checks.require(cmd, b >= 1, "--batch-sizes must all be at least 1, got " + b);

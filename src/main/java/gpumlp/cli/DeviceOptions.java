@@ -42,8 +42,7 @@ public final class DeviceOptions {
         }
         Checks.require(cmd, threads == null || (threads >= 1 && threads <= MAX_THREADS),
                 "--threads must be between 1 and " + MAX_THREADS + ", got " + threads);
-        Checks.require(cmd, !device.equals("cpu") || !(tf32 || eager), (tf32 ? "--tf32" : "--eager")
-                + " applies to the GPU only, but --device is cpu: drop it, or use --device gpu or auto");
+        requireGpuFor(cmd, tf32 ? "--tf32" : "--eager", tf32 || eager);
         if (!device.equals("cpu")) { // read when the GPU is opened: a word it does not take is refused before any work
             try {
                 SyncChecks.requested(cmd.getDefaultValueProvider() instanceof EnvironmentDefaults d ? d.env() : System.getenv());
@@ -51,6 +50,12 @@ public final class DeviceOptions {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
         }
+    }
+
+    /** A usage error when {@code option}, which applies to the GPU only, is {@code given} with --device cpu. */
+    void requireGpuFor(CommandLine cmd, String option, boolean given) {
+        Checks.require(cmd, !device.equals("cpu") || !given,
+                option + " applies to the GPU only, but --device is cpu: drop it, or use --device gpu or auto");
     }
 
     Backend open(PrintWriter log) {

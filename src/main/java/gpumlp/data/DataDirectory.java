@@ -79,7 +79,7 @@ public final class DataDirectory {
         }
         for (String[] stem : new String[][] {{"train-images", "idx3-ubyte"}, {"train-labels", "idx1-ubyte"},
                 {"t10k-images", "idx3-ubyte"}, {"t10k-labels", "idx1-ubyte"}}) {
-            candidates(stem[0], stem[1]).stream().map(dir::resolve).filter(Files::exists).findFirst().ifPresent(found::add);
+            first(dir, stem[0], stem[1]).ifPresent(found::add);
         }
         return found;
     }
@@ -95,15 +95,14 @@ public final class DataDirectory {
         return names;
     }
 
+    /** The first candidate that exists (a FIFO or directory of that name too: Idx gives it its own error). */
+    private static java.util.Optional<Path> first(Path dir, String stem, String suffix) {
+        return candidates(stem, suffix).stream().map(dir::resolve).filter(Files::exists).findFirst();
+    }
+
     private static Path find(Path dir, String stem, String suffix, String what) {
         List<String> names = candidates(stem, suffix);
-        for (String n : names) {
-            Path p = dir.resolve(n);
-            if (Files.exists(p)) { // a FIFO or directory of that name gets its own error from Idx, not "no file"
-                return p;
-            }
-        }
-        throw new UserError("data directory " + dir + " has no " + what + " file: expected " + names.get(0)
-                + " (tried " + String.join(", ", names) + "); run data/fetch-mnist.sh or add the file");
+        return first(dir, stem, suffix).orElseThrow(() -> new UserError("data directory " + dir + " has no " + what + " file: expected " + names.get(0)
+                + " (tried " + String.join(", ", names) + "); run data/fetch-mnist.sh or add the file"));
     }
 }
